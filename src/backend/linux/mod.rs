@@ -1,0 +1,1 @@
+//! The real Linux backend: overlayfs, namespaces, cgroups, a monitor per container.

@@ -1,0 +1,1 @@
+//! The simulated backend: processes modelled over the real store.

@@ -1,0 +1,6 @@
+//! Small shared pieces: the clock, id generation, captured output.
+pub mod clock;
+pub mod output;
+
+pub use clock::Clock;
+pub use output::Output;

@@ -1,1 +1,2 @@
 //! The simulated backend: processes modelled over the real store.
+pub mod sys;

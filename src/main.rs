@@ -1,3 +1,144 @@
-fn main() {
-    println!("dockerlings: under construction");
+//! The `dockerlings` binary: flags and subcommands; everything else lives in the library.
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use dockerlings::cli::repl::{run_batch, run_repl};
+use dockerlings::cli::start::{BackendChoice, choose_backend, open_session, root_or_default};
+use dockerlings::cli::SessionOptions;
+use dockerlings::render::style::Style;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Sim,
+    Linux,
+    Auto,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Learn Docker by doing it: a REPL whose docker commands run for real (overlayfs,
+/// namespaces, cgroups) or in a faithful simulator, explained with diagrams.
+#[derive(Debug, Parser)]
+#[command(name = "dockerlings", version, about)]
+struct Cli {
+    /// Which backend carries the commands out.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    backend: BackendArg,
+    /// State directory (default: per backend, see README).
+    #[arg(long, env = "DOCKERLINGS_ROOT", global = true)]
+    root: Option<PathBuf>,
+    /// Run this script (commands separated by `;` or newlines), print, exit.
+    #[arg(short = 'c', long = "command", value_name = "SCRIPT")]
+    command: Option<String>,
+    /// Colour: auto (a terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    color: ColorArg,
+    /// Draw diagrams after state-changing commands (default: on in the REPL, off in batch).
+    #[arg(long, global = true, overrides_with = "no_diagrams")]
+    diagrams: bool,
+    #[arg(long, global = true)]
+    no_diagrams: bool,
+    /// Fixed clock and seeded ids (for transcripts and tests).
+    #[arg(long, env = "DOCKERLINGS_DETERMINISTIC", global = true, value_parser = clap::builder::BoolishValueParser::new(), num_args = 0, default_missing_value = "true")]
+    deterministic: Option<bool>,
+    #[command(subcommand)]
+    sub: Option<Sub>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// Open the REPL (the default).
+    Repl,
+    /// Replay a transcript on a fresh root and compare; exit 1 and a diff on mismatch.
+    Replay {
+        file: PathBuf,
+        /// Rewrite the transcript with what the program prints now.
+        #[arg(long)]
+        update: bool,
+    },
+    /// The per-container monitor (internal).
+    #[command(name = "__monitor", hide = true)]
+    Monitor {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(code) => ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("dockerlings: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn real_main() -> anyhow::Result<i32> {
+    let cli = Cli::parse();
+    if let Some(Sub::Monitor { args }) = &cli.sub {
+        return Ok(dockerlings::backend::linux::monitor_main(args));
+    }
+    let choice = match cli.backend {
+        BackendArg::Sim => BackendChoice::Sim,
+        BackendArg::Linux => BackendChoice::Linux,
+        BackendArg::Auto => BackendChoice::Auto,
+    };
+    if let Some(Sub::Replay { file, update }) = &cli.sub {
+        let kind = match cli.backend {
+            BackendArg::Linux => dockerlings::backend::BackendKind::Linux,
+            _ => dockerlings::backend::BackendKind::Sim,
+        };
+        return dockerlings::transcript::replay::replay_file(file, kind, *update)
+            .with_context(|| format!("replaying {}", file.display()));
+    }
+    let (kind, fallback) = choose_backend(choice).map_err(anyhow::Error::msg)?;
+    let root = root_or_default(cli.root.clone(), kind);
+    let stdin_is_tty = std::io::stdin().is_terminal();
+    let batch = cli.command.is_some() || !stdin_is_tty;
+    let color = match cli.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let width = terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .unwrap_or(80);
+    let diagrams = if cli.diagrams { true } else if cli.no_diagrams { false } else { !batch };
+    let opts = SessionOptions {
+        diagrams,
+        style: Style { width, color, ascii: false },
+        interactive: !batch,
+    };
+    let deterministic = cli.deterministic.unwrap_or(false);
+    let mut session = open_session(&root, kind, deterministic, opts)
+        .with_context(|| format!("opening the state in {}", root.display()))?;
+    if batch {
+        if let Some(why) = &fallback {
+            eprintln!("dockerlings: {why}");
+        }
+        let script = match &cli.command {
+            Some(s) => s.clone(),
+            None => {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).context("reading the script from stdin")?;
+                s
+            }
+        };
+        return Ok(run_batch(&mut session, &script));
+    }
+    let banner = match &fallback {
+        Some(why) => format!("dockerlings — learn Docker by doing it  [backend: sim — {why}]"),
+        None => format!("dockerlings — learn Docker by doing it  [backend: {}]", kind.as_str()),
+    };
+    Ok(run_repl(&mut session, &banner))
 }

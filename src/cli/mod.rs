@@ -1,1 +1,11 @@
-//! (module under construction)
+//! The command language, the session that runs it, the REPL and batch mode.
+pub mod diagrams;
+pub mod dispatch;
+pub mod lang;
+pub mod paths;
+pub mod repl;
+pub mod session;
+pub mod start;
+pub mod table;
+
+pub use session::{LineOutcome, Session, SessionOptions};

@@ -1,3 +1,301 @@
 //! The daemon's brain: one verb per file, the lifecycle state machine, the event log.
 //! It decides; a backend (see `crate::backend::Runtime`) only carries out side effects.
+//! Nothing here knows which backend it drives.
+pub mod container;
+pub mod error;
+pub mod lookup;
+pub mod meta;
+pub mod names;
 pub mod state;
+
+pub mod create;
+pub mod diff;
+pub mod exec;
+pub mod images;
+pub mod info;
+pub mod inspect;
+pub mod kill;
+pub mod lifecycle_ops;
+pub mod logs;
+pub mod pause;
+pub mod prune;
+pub mod ps;
+pub mod rm;
+pub mod rmi;
+pub mod run;
+pub mod start;
+pub mod stats;
+pub mod stop;
+pub mod tag;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::backend::{BackendKind, LaunchSpec, ProcStatus, Runtime};
+use crate::store::{Store, StoreLock};
+use crate::util::Clock;
+pub use container::Container;
+pub use error::{EngineError, EngineResult};
+use meta::EngineMeta;
+use state::{ContainerStatus, Transition};
+
+pub struct Engine {
+    pub store: Store,
+    pub runtime: Box<dyn Runtime>,
+    pub meta: EngineMeta,
+    /// Containers by id.
+    pub containers: BTreeMap<String, Container>,
+    lock: Option<StoreLock>,
+    /// The generation of the on-disk state this process last saw.
+    seen_generation: u64,
+    changed: bool,
+}
+
+impl Engine {
+    /// Opens (creating if needed) the state under `root` for `runtime`'s backend.
+    pub fn open(
+        root: &Path,
+        runtime: Box<dyn Runtime>,
+        deterministic: bool,
+    ) -> EngineResult<Engine> {
+        let store = Store::open(root, runtime.kind())?;
+        let mut engine = Engine {
+            store,
+            runtime,
+            meta: EngineMeta::default_for(deterministic),
+            containers: BTreeMap::new(),
+            lock: None,
+            seen_generation: u64::MAX,
+            changed: false,
+        };
+        engine.begin()?;
+        let result = engine.ensure_base_images();
+        engine.end()?;
+        result?;
+        Ok(engine)
+    }
+
+    pub fn backend(&self) -> BackendKind {
+        self.runtime.kind()
+    }
+
+    pub fn root(&self) -> &Path {
+        self.store.root()
+    }
+
+    fn ensure_base_images(&mut self) -> EngineResult<()> {
+        if self.meta.base_images_installed {
+            return Ok(());
+        }
+        match self.runtime.kind() {
+            BackendKind::Sim => crate::image::builtin::install_builtin_images(&self.store)?,
+            BackendKind::Linux => crate::backend::linux::install_base_images(&self.store)?,
+        }
+        self.meta.base_images_installed = true;
+        self.changed = true;
+        Ok(())
+    }
+
+    /// Starts one command: takes the store lock, reloads what another process changed,
+    /// ticks the logical clock and brings every live container up to date.
+    pub fn begin(&mut self) -> EngineResult<()> {
+        self.lock = Some(self.store.lock()?);
+        let deterministic = self.meta.clock.is_logical();
+        let on_disk = EngineMeta::load(&self.store, deterministic)?;
+        if on_disk.generation != self.seen_generation {
+            self.meta = on_disk;
+            self.load_containers()?;
+            self.seen_generation = self.meta.generation;
+        }
+        self.meta.clock.tick();
+        self.changed = self.meta.clock.is_logical();
+        self.refresh_all()?;
+        Ok(())
+    }
+
+    /// Ends one command: persists the meta record if anything changed, releases the lock.
+    pub fn end(&mut self) -> EngineResult<()> {
+        let result = if self.changed {
+            self.meta.generation = self.meta.generation.wrapping_add(1);
+            self.seen_generation = self.meta.generation;
+            self.meta.save(&self.store)
+        } else {
+            Ok(())
+        };
+        self.changed = false;
+        self.lock = None;
+        result
+    }
+
+    pub fn mark_changed(&mut self) {
+        self.changed = true;
+    }
+
+    fn containers_dir(&self) -> PathBuf {
+        self.store.root().join("containers")
+    }
+
+    pub fn container_dir(&self, id: &str) -> PathBuf {
+        self.containers_dir().join(id)
+    }
+
+    fn load_containers(&mut self) -> EngineResult<()> {
+        self.containers.clear();
+        let dir = self.containers_dir();
+        let entries = std::fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| EngineError::io(&dir, e))?;
+            let path = entry.path().join("config.v2.json");
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                // A directory without a record is a create that never finished: ignore it.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(EngineError::io(&path, e)),
+            };
+            let c: Container =
+                serde_json::from_slice(&bytes).map_err(|e| EngineError::Corrupt {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+            self.containers.insert(c.id.clone(), c);
+        }
+        Ok(())
+    }
+
+    /// Writes a container's record (atomically) and keeps it in memory.
+    pub fn save_container(&mut self, c: Container) -> EngineResult<()> {
+        let path = self.container_dir(&c.id).join("config.v2.json");
+        let bytes = serde_json::to_vec(&c).map_err(|e| EngineError::Corrupt {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        self.store.write_atomic(&path, &bytes)?;
+        self.containers.insert(c.id.clone(), c);
+        self.changed = true;
+        Ok(())
+    }
+
+    pub fn new_id(&mut self) -> String {
+        self.changed = true;
+        self.meta.new_id()
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.meta.clock.now()
+    }
+
+    pub fn clock_mut(&mut self) -> &mut Clock {
+        self.changed = true;
+        &mut self.meta.clock
+    }
+
+    /// What the backend needs to act on a container.
+    pub fn launch_spec(&self, c: &Container) -> EngineResult<LaunchSpec> {
+        let rootfs = self.store.rootfs_plan(&c.id)?;
+        let dir = self.container_dir(&c.id);
+        Ok(LaunchSpec {
+            id: c.id.clone(),
+            argv: c.argv(),
+            env: c.config.env.clone(),
+            workdir: if c.config.working_dir.is_empty() {
+                "/".to_string()
+            } else {
+                c.config.working_dir.clone()
+            },
+            hostname: c.config.hostname.clone(),
+            tty: c.config.tty,
+            interactive: c.config.open_stdin,
+            memory_limit: (c.host_config.memory > 0).then_some(c.host_config.memory),
+            network: c.host_config.network_mode,
+            rootfs,
+            log_path: dir.join(format!("{}-json.log", c.id)),
+            container_dir: dir,
+        })
+    }
+
+    fn refresh_all(&mut self) -> EngineResult<()> {
+        let live: Vec<String> = self
+            .containers
+            .values()
+            .filter(|c| c.status().has_process())
+            .map(|c| c.id.clone())
+            .collect();
+        for id in live {
+            self.refresh(&id)?;
+        }
+        Ok(())
+    }
+
+    /// Asks the backend whether a live container's process has ended, and records it.
+    pub fn refresh(&mut self, id: &str) -> EngineResult<()> {
+        let Some(c) = self.containers.get(id) else {
+            return Ok(());
+        };
+        if c.status() != ContainerStatus::Running {
+            return Ok(());
+        }
+        let spec = self.launch_spec(c)?;
+        let status = self.runtime.status(&spec, &self.meta.clock)?;
+        if let ProcStatus::Exited {
+            code,
+            oom_killed,
+            at,
+        } = status
+        {
+            self.record_exit(id, &spec, code, oom_killed, at, Transition::Die, None)?;
+        }
+        Ok(())
+    }
+
+    /// The process is gone: record how it ended, free its resources, honour --rm.
+    pub fn record_exit(
+        &mut self,
+        id: &str,
+        spec: &LaunchSpec,
+        code: i32,
+        oom_killed: bool,
+        at: chrono::DateTime<chrono::Utc>,
+        how: Transition,
+        note: Option<String>,
+    ) -> EngineResult<()> {
+        let Some(mut c) = self.containers.get(id).cloned() else {
+            return Ok(());
+        };
+        self.runtime.cleanup(spec)?;
+        c.state.exit_code = code;
+        c.state.oom_killed = oom_killed;
+        c.state.finished_at = Some(at);
+        c.state.pid = 0;
+        c.record(how, ContainerStatus::Exited, note);
+        c.push_memory_sample("stopped", 0, None);
+        let auto_remove = c.host_config.auto_remove;
+        self.save_container(c)?;
+        if auto_remove {
+            self.remove_container_files(id)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a container's record and writable layer (the engine has decided it may).
+    pub fn remove_container_files(&mut self, id: &str) -> EngineResult<()> {
+        if let Some(mut c) = self.containers.remove(id) {
+            let how = if c.status().has_process() {
+                Transition::ForceRemove
+            } else {
+                Transition::Remove
+            };
+            c.record(how, ContainerStatus::Removed, None);
+            self.meta.last_removed = Some(c);
+        }
+        self.store.remove_rw_layer(id)?;
+        let dir = self.container_dir(id);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(EngineError::io(&dir, e)),
+        }
+        self.changed = true;
+        Ok(())
+    }
+}

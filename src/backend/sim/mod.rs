@@ -1,2 +1,5 @@
 //! The simulated backend: processes modelled over the real store.
+pub mod runtime;
 pub mod sys;
+
+pub use runtime::SimRuntime;

@@ -1,0 +1,316 @@
+//! `SimRuntime`: the simulated backend behind the `Runtime` seam. No processes and no
+//! mounts: a container's main process is the shell interpreter's saved state
+//! (containers/<id>/sim-process.json), its filesystem the union of the store's real diff/
+//! directories. Memory comes from a stated model and is labelled as simulated.
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::shell::{Advance, OutputChunk, ProcState, SignalOutcome, SimProcess, Stream};
+use super::system::SimSystem;
+use super::unionfs::UnionFs;
+use crate::backend::{
+    BackendKind, ExecOpts, LaunchSpec, LineResult, MemoryReading, MemorySource, ProcStatus,
+    RtResult, Runtime, RuntimeError,
+};
+use crate::util::{Clock, Output};
+
+/// The simulated host's memory: a fixed figure so transcripts do not depend on the machine.
+pub const SIM_HOST_MEMORY: u64 = 8 * 1024 * 1024 * 1024;
+/// How far `wait` with no timeout fast-forwards before it reports "still running".
+const WAIT_HORIZON_SECS: i64 = 24 * 3600;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ProcFile {
+    process: SimProcess,
+    frozen: bool,
+    exited: Option<(i32, bool, DateTime<Utc>)>,
+}
+
+#[derive(Debug, Default)]
+pub struct SimRuntime;
+
+fn proc_path(spec: &LaunchSpec) -> std::path::PathBuf {
+    spec.container_dir.join("sim-process.json")
+}
+
+fn env_pairs(env: &[String]) -> Vec<(String, String)> {
+    env.iter()
+        .map(|e| match e.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (e.clone(), String::new()),
+        })
+        .collect()
+}
+
+fn load(spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
+    let path = proc_path(spec);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| RuntimeError::Failed(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(RuntimeError::io(path, e)),
+    }
+}
+
+fn save(spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
+    let path = proc_path(spec);
+    let bytes = serde_json::to_vec(pf).map_err(|e| RuntimeError::Failed(e.to_string()))?;
+    crate::store::write_file_atomic(&path, &bytes).map_err(|e| RuntimeError::Failed(e.to_string()))
+}
+
+/// Appends output to Docker's json-file log, one object per chunk line.
+fn append_log(spec: &LaunchSpec, chunks: &[OutputChunk]) -> RtResult<()> {
+    use std::io::Write;
+    if chunks.is_empty() {
+        return Ok(());
+    }
+    let mut text = String::new();
+    for c in chunks {
+        for line in c.text.split_inclusive('\n') {
+            let entry = serde_json::json!({
+                "log": line,
+                "stream": match c.stream { Stream::Stdout => "stdout", Stream::Stderr => "stderr" },
+                "time": c.at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+            });
+            text.push_str(&entry.to_string());
+            text.push('\n');
+        }
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&spec.log_path)
+        .map_err(|e| RuntimeError::io(&spec.log_path, e))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| RuntimeError::io(&spec.log_path, e))
+}
+
+fn copy_out(chunks: &[OutputChunk], out: Option<&mut Output>) {
+    if let Some(out) = out {
+        for c in chunks {
+            match c.stream {
+                Stream::Stdout => out.out(&c.text),
+                Stream::Stderr => out.err(&c.text),
+            }
+        }
+    }
+}
+
+fn union(spec: &LaunchSpec) -> UnionFs {
+    UnionFs::new(spec.rootfs.lower_dirs.clone(), spec.rootfs.upper.clone())
+}
+
+impl SimRuntime {
+    pub fn new() -> SimRuntime {
+        SimRuntime
+    }
+
+    /// Runs the main process forward to `until`, logging its output.
+    fn advance(
+        &self,
+        spec: &LaunchSpec,
+        pf: &mut ProcFile,
+        until: DateTime<Utc>,
+        attached: Option<&mut Output>,
+    ) -> RtResult<Advance> {
+        let mut fs = union(spec);
+        let mut sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        let adv = pf.process.advance(&mut sys, until);
+        append_log(spec, &adv.output)?;
+        copy_out(&adv.output, attached);
+        if let ProcState::Exited { code, at, oom_killed } = &adv.state {
+            pf.exited = Some((*code, *oom_killed, *at));
+        }
+        Ok(adv)
+    }
+
+    fn status_of(pf: &ProcFile) -> ProcStatus {
+        match pf.exited {
+            Some((code, oom_killed, at)) => ProcStatus::Exited { code, oom_killed, at },
+            None => ProcStatus::Running { pid: None },
+        }
+    }
+
+    fn loaded(spec: &LaunchSpec) -> RtResult<ProcFile> {
+        load(spec)?.ok_or_else(|| RuntimeError::Failed(format!("container {} has no process", spec.id)))
+    }
+}
+
+impl Runtime for SimRuntime {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Sim
+    }
+
+    fn start(&mut self, spec: &LaunchSpec, clock: &mut Clock, attached: Option<&mut Output>) -> RtResult<Option<u32>> {
+        let now = clock.now();
+        let process = SimProcess::spawn(
+            &spec.argv,
+            env_pairs(&spec.env),
+            &spec.workdir,
+            spec.interactive,
+            now,
+            spec.memory_limit,
+        )
+        .map_err(|e| RuntimeError::Failed(e.to_string()))?;
+        let mut pf = ProcFile { process, frozen: false, exited: None };
+        let adv = self.advance(spec, &mut pf, now, attached)?;
+        if let ProcState::NotFound { message } = adv.state {
+            return Err(RuntimeError::NotRunnable { code: 127, message });
+        }
+        save(spec, &pf)?;
+        Ok(None)
+    }
+
+    fn status(&mut self, spec: &LaunchSpec, clock: &Clock) -> RtResult<ProcStatus> {
+        let mut pf = Self::loaded(spec)?;
+        if pf.exited.is_none() && !pf.frozen {
+            self.advance(spec, &mut pf, clock.now(), None)?;
+            save(spec, &pf)?;
+        }
+        Ok(Self::status_of(&pf))
+    }
+
+    fn signal(&mut self, spec: &LaunchSpec, signal: i32, clock: &mut Clock) -> RtResult<()> {
+        let mut pf = Self::loaded(spec)?;
+        if pf.exited.is_some() {
+            return Ok(());
+        }
+        let now = clock.now();
+        match pf.process.signal(signal, now) {
+            SignalOutcome::Killed { code } => pf.exited = Some((code, false, now)),
+            SignalOutcome::Handled if !pf.frozen => {
+                self.advance(spec, &mut pf, now, None)?;
+            }
+            SignalOutcome::Handled | SignalOutcome::Ignored => {}
+        }
+        save(spec, &pf)
+    }
+
+    fn wait(
+        &mut self,
+        spec: &LaunchSpec,
+        timeout: Option<Duration>,
+        clock: &mut Clock,
+        mut attached: Option<&mut Output>,
+    ) -> RtResult<ProcStatus> {
+        let mut pf = Self::loaded(spec)?;
+        let start = clock.now();
+        let deadline = start + timeout.unwrap_or(Duration::seconds(WAIT_HORIZON_SECS));
+        if pf.exited.is_none() && !pf.frozen {
+            loop {
+                let adv = self.advance(spec, &mut pf, deadline, attached.as_deref_mut())?;
+                match adv.state {
+                    // A busy loop hit the per-call budget: keep going.
+                    ProcState::Running { wake_at: Some(w) } if w <= deadline => continue,
+                    _ => break,
+                }
+            }
+        }
+        save(spec, &pf)?;
+        // The simulator waited: move the clock to the exit, or to the deadline.
+        let waited_until = match pf.exited {
+            Some((_, _, at)) if at > start => at,
+            Some(_) => start,
+            None if timeout.is_some() => deadline,
+            None => start,
+        };
+        if waited_until > start {
+            clock.advance(waited_until - start);
+        }
+        Ok(Self::status_of(&pf))
+    }
+
+    fn freeze(&mut self, spec: &LaunchSpec) -> RtResult<()> {
+        let mut pf = Self::loaded(spec)?;
+        pf.frozen = true;
+        save(spec, &pf)
+    }
+
+    fn thaw(&mut self, spec: &LaunchSpec) -> RtResult<()> {
+        let mut pf = Self::loaded(spec)?;
+        pf.frozen = false;
+        save(spec, &pf)
+    }
+
+    fn exec(&mut self, spec: &LaunchSpec, argv: &[String], opts: &ExecOpts, clock: &mut Clock, out: &mut Output) -> RtResult<i32> {
+        let now = clock.now();
+        let mut env = spec.env.clone();
+        env.extend(opts.env.iter().cloned());
+        let workdir = opts.workdir.clone().unwrap_or_else(|| spec.workdir.clone());
+        let mut process = SimProcess::spawn_exec(argv, env_pairs(&env), &workdir, now)
+            .map_err(|e| RuntimeError::Failed(e.to_string()))?;
+        let mut fs = union(spec);
+        let mut sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        let mut end = now;
+        let mut code = 0;
+        loop {
+            let adv = process.advance(&mut sys, now + Duration::seconds(WAIT_HORIZON_SECS));
+            copy_out(&adv.output, Some(out));
+            match adv.state {
+                ProcState::Exited { code: c, at, .. } => {
+                    code = c;
+                    end = at;
+                    break;
+                }
+                ProcState::NotFound { message } => {
+                    return Err(RuntimeError::NotRunnable { code: 126, message });
+                }
+                ProcState::Running { wake_at: Some(_) } => continue,
+                _ => break,
+            }
+        }
+        if end > now {
+            clock.advance(end - now);
+        }
+        Ok(code)
+    }
+
+    fn input_line(&mut self, spec: &LaunchSpec, line: &str, clock: &mut Clock, out: &mut Output) -> RtResult<LineResult> {
+        let mut pf = Self::loaded(spec)?;
+        let now = clock.now();
+        let mut fs = union(spec);
+        let mut sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        let adv = pf.process.feed_line(&mut sys, line, now);
+        append_log(spec, &adv.output)?;
+        copy_out(&adv.output, Some(out));
+        let exited = match adv.state {
+            ProcState::Exited { code, at, oom_killed } => {
+                pf.exited = Some((code, oom_killed, at));
+                Some(code)
+            }
+            _ => None,
+        };
+        save(spec, &pf)?;
+        Ok(LineResult { exited })
+    }
+
+    fn prompt(&mut self, spec: &LaunchSpec) -> RtResult<String> {
+        let pf = Self::loaded(spec)?;
+        let mut fs = union(spec);
+        let sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        Ok(pf.process.prompt(&sys))
+    }
+
+    fn memory(&mut self, spec: &LaunchSpec, _clock: &Clock) -> RtResult<MemoryReading> {
+        let pf = load(spec)?;
+        let usage = match &pf {
+            Some(pf) if pf.exited.is_none() => pf.process.resident_bytes(),
+            _ => 0,
+        };
+        Ok(MemoryReading {
+            usage,
+            limit: spec.memory_limit.unwrap_or(SIM_HOST_MEMORY),
+            pids: u32::from(usage > 0),
+            source: MemorySource::Simulated,
+        })
+    }
+
+    fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
+        match std::fs::remove_file(proc_path(spec)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(RuntimeError::io(proc_path(spec), e)),
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Finding containers the way Docker does: full id, then name, then a unique id prefix.
+use super::{Container, Engine};
+
+impl Engine {
+    pub fn resolve_container(&self, key: &str) -> Option<String> {
+        let key = key.strip_prefix('/').unwrap_or(key);
+        if key.is_empty() {
+            return None;
+        }
+        if self.containers.contains_key(key) {
+            return Some(key.to_string());
+        }
+        if let Some(c) = self.containers.values().find(|c| c.name == key) {
+            return Some(c.id.clone());
+        }
+        let mut matches = self.containers.keys().filter(|id| id.starts_with(key));
+        match (matches.next(), matches.next()) {
+            (Some(id), None) => Some(id.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn container(&self, key: &str) -> Option<&Container> {
+        self.resolve_container(key)
+            .and_then(|id| self.containers.get(&id))
+    }
+
+    pub fn container_names(&self) -> Vec<String> {
+        self.containers.values().map(|c| c.name.clone()).collect()
+    }
+
+    /// Containers newest first, as `ps` lists them.
+    pub fn containers_newest_first(&self) -> Vec<&Container> {
+        let mut v: Vec<&Container> = self.containers.values().collect();
+        v.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+        v
+    }
+}

@@ -1,0 +1,88 @@
+//! The engine's own record in the root (engine.json): the clock, the id counter, and a
+//! generation number so a process notices when another one changed the state.
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::container::Container;
+use super::error::{EngineError, EngineResult};
+use crate::store::Store;
+use crate::util::Clock;
+use crate::util::clock::ClockMode;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EngineMeta {
+    pub clock: Clock,
+    pub counter: u64,
+    pub generation: u64,
+    pub base_images_installed: bool,
+    /// The last container removed, so `show lifecycle NAME` can still draw its end.
+    pub last_removed: Option<Container>,
+}
+
+const FILE: &str = "engine.json";
+
+impl EngineMeta {
+    pub fn default_for(deterministic: bool) -> EngineMeta {
+        EngineMeta {
+            clock: if deterministic {
+                Clock::logical()
+            } else {
+                Clock::wall()
+            },
+            counter: 0,
+            generation: 0,
+            base_images_installed: false,
+            last_removed: None,
+        }
+    }
+
+    /// Loads the record; the clock mode always follows this invocation's `--deterministic`,
+    /// while the logical time and the counter continue from the previous invocation.
+    pub fn load(store: &Store, deterministic: bool) -> EngineResult<EngineMeta> {
+        let path = store.root().join(FILE);
+        let mut meta = match std::fs::read(&path) {
+            Ok(bytes) => {
+                serde_json::from_slice::<EngineMeta>(&bytes).map_err(|e| EngineError::Corrupt {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                EngineMeta::default_for(deterministic)
+            }
+            Err(e) => return Err(EngineError::io(&path, e)),
+        };
+        meta.clock.mode = if deterministic {
+            ClockMode::Logical
+        } else {
+            ClockMode::Wall
+        };
+        Ok(meta)
+    }
+
+    pub fn save(&self, store: &Store) -> EngineResult<()> {
+        let path = store.root().join(FILE);
+        let bytes = serde_json::to_vec(self).map_err(|e| EngineError::Corrupt {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        store.write_atomic(&path, &bytes)?;
+        Ok(())
+    }
+
+    /// A 64-hex container id: seeded and counted under --deterministic, random otherwise.
+    pub fn new_id(&mut self) -> String {
+        self.counter += 1;
+        if self.clock.is_logical() {
+            hex::encode(Sha256::digest(format!("dockerlings-seed-{}", self.counter)))
+        } else {
+            let mut buf = [0u8; 32];
+            if getrandom::fill(&mut buf).is_err() {
+                // No entropy source: fall back to time and counter, still unique per root.
+                let seed = format!("{:?}-{}", std::time::SystemTime::now(), self.counter);
+                return hex::encode(Sha256::digest(seed));
+            }
+            hex::encode(buf)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! `replay`: run a transcript's commands on a fresh deterministic root and compare what
+//! the program prints now with what the transcript says.
+use std::path::Path;
+
+use super::diff::unified_diff;
+use super::format::{Block, Transcript};
+use crate::backend::BackendKind;
+use crate::cli::start::scratch_session;
+
+/// What a replay produced: the transcript as the program prints it now.
+pub struct Replayed {
+    pub expected: Transcript,
+    pub actual: Transcript,
+}
+
+impl Replayed {
+    pub fn matches(&self) -> bool {
+        self.expected.render() == self.actual.render()
+    }
+}
+
+pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
+    let expected = Transcript::parse(text).map_err(|e| e.to_string())?;
+    if !expected.backends.iter().any(|b| b == kind.as_str()) {
+        return Err(format!(
+            "this transcript is for the {} backend(s), not {}",
+            expected.backends.join(", "),
+            kind.as_str()
+        ));
+    }
+    let (_root, mut session) = scratch_session(kind)?;
+    let mut actual = Transcript {
+        backends: expected.backends.clone(),
+        header: expected.header.clone(),
+        blocks: Vec::new(),
+    };
+    for block in &expected.blocks {
+        let outcome = session.feed_line(&block.command);
+        actual.blocks.push(Block {
+            preamble: block.preamble.clone(),
+            command: block.command.clone(),
+            stdout: outcome.output.stdout,
+            stderr: outcome.output.stderr,
+            exit: outcome.exit,
+        });
+    }
+    Ok(Replayed { expected, actual })
+}
+
+/// The `replay FILE [--update]` command: 0 on a match (or after an update), 1 and a diff
+/// on a mismatch.
+pub fn replay_file(path: &Path, kind: BackendKind, update: bool) -> anyhow::Result<i32> {
+    let text = std::fs::read_to_string(path)?;
+    let replayed = replay_text(&text, kind).map_err(anyhow::Error::msg)?;
+    if replayed.matches() {
+        println!("{}: {} commands, all match", path.display(), replayed.actual.blocks.len());
+        return Ok(0);
+    }
+    let actual = replayed.actual.render();
+    if update {
+        crate::store::write_file_atomic(path, actual.as_bytes())?;
+        println!("{}: updated", path.display());
+        return Ok(0);
+    }
+    let name = path.display().to_string();
+    print!("{}", unified_diff(&replayed.expected.render(), &actual, &name, "replayed"));
+    Ok(1)
+}

@@ -32,7 +32,8 @@ pub enum ParseErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind}")]
 pub struct ParseError {
-    pub kind: ParseErrorKind,
+    /// Boxed to keep `Result<_, ParseError>` small.
+    pub kind: Box<ParseErrorKind>,
     pub span: Option<Span>,
     /// Span of the whole command, for the caret when `span` is None.
     pub command_span: Span,
@@ -45,7 +46,7 @@ impl ParseError {
     /// Docker exits 125 for every flag or usage error of its own CLI; an unknown command is a
     /// plain failure, 1.
     pub fn exit_code(&self) -> i32 {
-        match self.kind {
+        match *self.kind {
             ParseErrorKind::UnknownCommand(_) => 1,
             _ => 125,
         }
@@ -54,7 +55,7 @@ impl ParseError {
     /// The first line alone: `Error: unknown flag: --nmae` (an unknown command keeps Docker's
     /// `docker: 'rn' is not a docker command.` without the prefix).
     pub fn headline(&self) -> String {
-        match self.kind {
+        match *self.kind {
             ParseErrorKind::UnknownCommand(_) => self.kind.to_string(),
             _ => format!("Error: {}", self.kind),
         }

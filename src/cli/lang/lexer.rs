@@ -157,6 +157,11 @@ pub fn split_commands(src: &str) -> Result<Vec<CommandLine>, LexError> {
 
     loop {
         rest = rest.trim_start_matches(is_blank);
+        if let Some(after) = rest.strip_prefix("\\\n") {
+            // A line continuation between words is just space.
+            rest = after;
+            continue;
+        }
         let Some(c) = rest.chars().next() else { break };
         if is_separator(c) {
             flush(src, &mut words, &mut commands);

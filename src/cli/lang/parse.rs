@@ -80,7 +80,7 @@ pub fn parse_command(cmd: &CommandLine) -> Result<Invocation, ParseError> {
     let rest = cmd.words.get(consumed..).unwrap_or_default();
     let path = inv.command_path.clone();
     let err = |kind, span: Option<Span>, suggestion: Option<String>| ParseError {
-        kind,
+        kind: Box::new(kind),
         span,
         command_span: cmd.span,
         suggestion,

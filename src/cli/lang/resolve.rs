@@ -29,7 +29,7 @@ fn unknown(typed: String, span: Span, command_span: Span, candidates: Vec<&str>)
     let last = typed.rsplit(' ').next().unwrap_or_default().to_string();
     ParseError {
         suggestion: did_you_mean(&last, candidates).map(String::from),
-        kind: ParseErrorKind::UnknownCommand(typed),
+        kind: Box::new(ParseErrorKind::UnknownCommand(typed)),
         span: Some(span),
         command_span,
         command_path: None,

@@ -25,7 +25,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate within a distance that still looks like the same word: 1 for short
-/// words, 2 from five characters on. Ties go to the first candidate. Absurdly long input is
+/// words, 2 from five characters on. On a tie a candidate that merely adds letters wins (`rn`
+/// is `run` with a letter dropped rather than `rm` mistyped), then the first. Absurdly long input is
 /// not compared (it cannot be a typo of a command name, and the cost is quadratic).
 pub fn did_you_mean<'a>(
     typed: &str,
@@ -36,17 +37,23 @@ pub fn did_you_mean<'a>(
         return None;
     }
     let limit = if len >= 5 { 2 } else { 1 };
-    let mut best: Option<(usize, &str)> = None;
+    let mut best: Option<((usize, bool), &str)> = None;
     for c in candidates {
         if c == typed {
             continue;
         }
         let d = edit_distance(typed, c);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        let key = (d, !is_subsequence(typed, c));
+        if d <= limit && best.is_none_or(|(best_key, _)| key < best_key) {
+            best = Some((key, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut long = long.chars();
+    short.chars().all(|c| long.any(|l| l == c))
 }
 
 #[cfg(test)]
@@ -66,6 +73,7 @@ mod tests {
     fn suggestions() {
         let cmds = ["run", "rm", "rmi", "ps", "container"];
         assert_eq!(did_you_mean("rn", cmds), Some("run"));
+        assert_eq!(did_you_mean("rmm", cmds), Some("rm"));
         assert_eq!(did_you_mean("conatiner", cmds), Some("container"));
         assert_eq!(did_you_mean("xyz", cmds), None);
         assert_eq!(did_you_mean("ps", cmds), None);

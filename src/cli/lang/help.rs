@@ -1,10 +1,10 @@
 //! Help text in Docker 20.10's layout (cobra's templates, pflag's option columns).
 
 use super::lexer::Span;
+use super::managed::MANAGED_FORMS;
 use super::parse::Invocation;
 use super::resolve::{Resolved, resolve};
 use super::spec::{self, CommandSpec, FlagSpec, GROUPS, ManagedForm, Section, Verb};
-use super::table::MANAGED_FORMS;
 
 /// Like `docker --help`, plus our teaching commands.
 pub fn help_overview() -> String {

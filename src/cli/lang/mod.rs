@@ -9,11 +9,13 @@ pub mod error;
 pub mod flags;
 pub mod help;
 pub mod lexer;
+pub mod managed;
 pub mod parse;
 pub mod resolve;
 pub mod spec;
 pub mod suggest;
 pub mod table;
+pub mod table_image;
 pub mod teaching;
 
 pub use complete::{CompletionContext, complete};
@@ -26,3 +28,5 @@ pub use spec::Verb;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_render;

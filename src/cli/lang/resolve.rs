@@ -57,6 +57,21 @@ pub fn resolve(words: &[Word], command_span: Span) -> Result<Resolved, ParseErro
             consumed: skip,
         });
     };
+    if first.text == "--help" || first.text == "-h" {
+        return Ok(Resolved::Group {
+            name: None,
+            consumed: skip + 1,
+        });
+    }
+    if first.text.starts_with('-') {
+        return Err(ParseError {
+            kind: Box::new(ParseErrorKind::UnknownFlag(first.text.clone())),
+            span: Some(first.span),
+            command_span,
+            suggestion: None,
+            command_path: Some("docker".into()),
+        });
+    }
     let name = ALIASES
         .iter()
         .find(|(alias, _)| *alias == first.text)

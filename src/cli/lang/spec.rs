@@ -245,8 +245,9 @@ pub const GROUPS: &[Group] = &[
 
 /// Every command in the table, Docker's first then the teaching ones.
 pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
-    super::table::DOCKER_COMMANDS
+    super::table::CONTAINER_COMMANDS
         .iter()
+        .chain(super::table_image::IMAGE_COMMANDS.iter())
         .chain(super::teaching::TEACHING_COMMANDS.iter())
 }
 
@@ -264,7 +265,7 @@ pub fn lookup_path(words: &[&str]) -> Option<&'static CommandSpec> {
 
 /// The management form `group name`, if any.
 pub fn lookup_managed(group: &str, name: &str) -> Option<&'static ManagedForm> {
-    super::table::MANAGED_FORMS
+    super::managed::MANAGED_FORMS
         .iter()
         .find(|m| m.group == group && m.names.contains(&name))
 }
@@ -277,7 +278,7 @@ pub fn group_members(group: &str) -> Vec<&'static str> {
             .map(|c| c.path[1])
             .collect();
     }
-    super::table::MANAGED_FORMS
+    super::managed::MANAGED_FORMS
         .iter()
         .filter(|m| m.group == group)
         .flat_map(|m| m.names.iter().copied())

@@ -1,10 +1,9 @@
-//! Docker 20.10's commands: usage lines, descriptions and flags in its own words.
+//! Docker 20.10's container commands: usage lines, descriptions and flags in its own words.
+//! Image and system commands are in `table_image.rs`, management forms in `managed.rs`.
 
 use super::spec::ArgKind::{Container as C, Image as I, Other as O};
 use super::spec::Verb::*;
-use super::spec::{
-    CommandSpec as Cmd, FlagSpec, ManagedForm, Section, boolean, bytes, int, list, string,
-};
+use super::spec::{CommandSpec as Cmd, FlagSpec, Section, boolean, bytes, int, list, string};
 
 const CREATE_FLAGS: &[FlagSpec] = &[
     string(
@@ -79,22 +78,24 @@ const RUN_FLAGS: &[FlagSpec] = &[
     ),
 ];
 
-const FORMAT: FlagSpec = string(
+pub(super) const FORMAT: FlagSpec = string(
     Some('f'),
     "format",
     "Format the output using the given Go template",
 );
-const NO_TRUNC: FlagSpec = boolean(None, "no-trunc", "Don't truncate output");
-const OUTPUT: FlagSpec = string(Some('o'), "output", "Write to a file, instead of STDOUT");
-const FORCE_PRUNE: FlagSpec = boolean(Some('f'), "force", "Do not prompt for confirmation");
-const FILTER: FlagSpec = list(
+pub(super) const NO_TRUNC: FlagSpec = boolean(None, "no-trunc", "Don't truncate output");
+pub(super) const OUTPUT: FlagSpec =
+    string(Some('o'), "output", "Write to a file, instead of STDOUT");
+pub(super) const FORCE_PRUNE: FlagSpec =
+    boolean(Some('f'), "force", "Do not prompt for confirmation");
+pub(super) const FILTER: FlagSpec = list(
     Some('f'),
     "filter",
     "Filter output based on conditions provided",
 )
 .with_type("filter");
 
-pub const DOCKER_COMMANDS: &[Cmd] = &[
+pub const CONTAINER_COMMANDS: &[Cmd] = &[
     Cmd::new(
         Attach,
         &["attach"],
@@ -111,13 +112,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
         .with_default("true"),
     ])
     .args(1, Some(1), &[C]),
-    Cmd::new(
-        Build,
-        &["build"],
-        "[OPTIONS] PATH | URL | -",
-        "Build an image from a Dockerfile",
-    )
-    .free_form(&[O]),
     Cmd::new(
         Commit,
         &["commit"],
@@ -196,68 +190,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
     .flags(&[OUTPUT])
     .args(1, Some(1), &[C]),
     Cmd::new(
-        History,
-        &["history"],
-        "[OPTIONS] IMAGE",
-        "Show the history of an image",
-    )
-    .flags(&[
-        string(None, "format", "Pretty-print images using a Go template"),
-        boolean(
-            Some('H'),
-            "human",
-            "Print sizes and dates in human readable format",
-        )
-        .with_default("true"),
-        NO_TRUNC,
-        boolean(Some('q'), "quiet", "Only show image IDs"),
-    ])
-    .args(1, Some(1), &[I]),
-    Cmd::new(
-        Images,
-        &["images"],
-        "[OPTIONS] [REPOSITORY[:TAG]]",
-        "List images",
-    )
-    .flags(&[
-        boolean(
-            Some('a'),
-            "all",
-            "Show all images (default hides intermediate images)",
-        ),
-        FILTER,
-        string(None, "format", "Pretty-print images using a Go template"),
-        NO_TRUNC,
-        boolean(Some('q'), "quiet", "Only show image IDs"),
-    ])
-    .args(0, Some(1), &[I]),
-    Cmd::new(
-        Import,
-        &["import"],
-        "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
-        "Import the contents from a tarball to create a filesystem image",
-    )
-    .flags(&[
-        list(
-            Some('c'),
-            "change",
-            "Apply Dockerfile instruction to the created image",
-        ),
-        string(
-            Some('m'),
-            "message",
-            "Set commit message for imported image",
-        ),
-    ])
-    .args(1, Some(2), &[O, I]),
-    Cmd::new(
-        Info,
-        &["info"],
-        "[OPTIONS]",
-        "Display system-wide information",
-    )
-    .flags(&[FORMAT]),
-    Cmd::new(
         Inspect,
         &["inspect"],
         "[OPTIONS] NAME|ID [NAME|ID...]",
@@ -283,34 +215,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
         string(Some('s'), "signal", "Signal to send to the container").with_default("\"KILL\""),
     ])
     .args(1, None, &[C]),
-    Cmd::new(
-        Load,
-        &["load"],
-        "[OPTIONS]",
-        "Load an image from a tar archive or STDIN",
-    )
-    .flags(&[
-        string(
-            Some('i'),
-            "input",
-            "Read from tar archive file, instead of STDIN",
-        ),
-        boolean(Some('q'), "quiet", "Suppress the load output"),
-    ]),
-    Cmd::new(
-        Login,
-        &["login"],
-        "[OPTIONS] [SERVER]",
-        "Log in to a Docker registry",
-    )
-    .free_form(&[O]),
-    Cmd::new(
-        Logout,
-        &["logout"],
-        "[SERVER]",
-        "Log out from a Docker registry",
-    )
-    .free_form(&[O]),
     Cmd::new(
         Logs,
         &["logs"],
@@ -363,20 +267,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
         boolean(Some('s'), "size", "Display total file sizes"),
     ]),
     Cmd::new(
-        Pull,
-        &["pull"],
-        "[OPTIONS] NAME[:TAG|@DIGEST]",
-        "Pull an image or a repository from a registry",
-    )
-    .free_form(&[I]),
-    Cmd::new(
-        Push,
-        &["push"],
-        "[OPTIONS] NAME[:TAG]",
-        "Push an image or a repository to a registry",
-    )
-    .free_form(&[I]),
-    Cmd::new(
         Rename,
         &["rename"],
         "CONTAINER NEW_NAME",
@@ -416,17 +306,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
     ])
     .args(1, None, &[C]),
     Cmd::new(
-        Rmi,
-        &["rmi"],
-        "[OPTIONS] IMAGE [IMAGE...]",
-        "Remove one or more images",
-    )
-    .flags(&[
-        boolean(Some('f'), "force", "Force removal of the image"),
-        boolean(None, "no-prune", "Do not delete untagged parents"),
-    ])
-    .args(1, None, &[I]),
-    Cmd::new(
         Run,
         &["run"],
         "[OPTIONS] IMAGE [COMMAND] [ARG...]",
@@ -435,14 +314,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
     .flags(RUN_FLAGS)
     .args(1, None, &[I, O])
     .stop_at_first_arg(),
-    Cmd::new(
-        Save,
-        &["save"],
-        "[OPTIONS] IMAGE [IMAGE...]",
-        "Save one or more images to a tar archive (streamed to STDOUT by default)",
-    )
-    .flags(&[OUTPUT])
-    .args(1, None, &[I]),
     Cmd::new(
         Start,
         &["start"],
@@ -493,13 +364,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
     .with_default("10")])
     .args(1, None, &[C]),
     Cmd::new(
-        Tag,
-        &["tag"],
-        "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
-        "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-    )
-    .args(2, Some(2), &[I, O]),
-    Cmd::new(
         Top,
         &["top"],
         "CONTAINER [ps OPTIONS]",
@@ -515,13 +379,6 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
     )
     .args(1, None, &[C]),
     Cmd::new(
-        Version,
-        &["version"],
-        "[OPTIONS]",
-        "Show the Docker version information",
-    )
-    .flags(&[FORMAT]),
-    Cmd::new(
         Wait,
         &["wait"],
         "CONTAINER [CONTAINER...]",
@@ -536,80 +393,4 @@ pub const DOCKER_COMMANDS: &[Cmd] = &[
     )
     .flags(&[FORCE_PRUNE])
     .section(Section::ManagementOnly),
-    Cmd::new(
-        ImagePrune,
-        &["image", "prune"],
-        "[OPTIONS]",
-        "Remove unused images",
-    )
-    .flags(&[
-        boolean(
-            Some('a'),
-            "all",
-            "Remove all unused images, not just dangling ones",
-        ),
-        FORCE_PRUNE,
-    ])
-    .section(Section::ManagementOnly),
-];
-
-const fn form(
-    group: &'static str,
-    names: &'static [&'static str],
-    verb: super::spec::Verb,
-) -> ManagedForm {
-    ManagedForm {
-        group,
-        names,
-        verb,
-        preset: &[],
-    }
-}
-
-/// `docker container ...` and `docker image ...`, in the order `docker container --help` lists.
-pub const MANAGED_FORMS: &[ManagedForm] = &[
-    form("container", &["attach"], Attach),
-    form("container", &["commit"], Commit),
-    form("container", &["create"], Create),
-    form("container", &["diff"], Diff),
-    form("container", &["exec"], Exec),
-    form("container", &["export"], Export),
-    ManagedForm {
-        group: "container",
-        names: &["inspect"],
-        verb: Inspect,
-        preset: &[("type", "container")],
-    },
-    form("container", &["kill"], Kill),
-    form("container", &["logs"], Logs),
-    form("container", &["ls", "ps", "list"], Ps),
-    form("container", &["pause"], Pause),
-    form("container", &["prune"], ContainerPrune),
-    form("container", &["rename"], Rename),
-    form("container", &["restart"], Restart),
-    form("container", &["rm"], Rm),
-    form("container", &["run"], Run),
-    form("container", &["start"], Start),
-    form("container", &["stats"], Stats),
-    form("container", &["stop"], Stop),
-    form("container", &["top"], Top),
-    form("container", &["unpause"], Unpause),
-    form("container", &["wait"], Wait),
-    form("image", &["build"], Build),
-    form("image", &["history"], History),
-    form("image", &["import"], Import),
-    ManagedForm {
-        group: "image",
-        names: &["inspect"],
-        verb: Inspect,
-        preset: &[("type", "image")],
-    },
-    form("image", &["load"], Load),
-    form("image", &["ls", "list"], Images),
-    form("image", &["prune"], ImagePrune),
-    form("image", &["pull"], Pull),
-    form("image", &["push"], Push),
-    form("image", &["rm"], Rmi),
-    form("image", &["save"], Save),
-    form("image", &["tag"], Tag),
 ];

@@ -113,6 +113,7 @@ fn after_command(
         _ if spec.flags_stop_at_first_arg && positionals > 0 => Vec::new(),
         ArgKind::Container => ctx.containers.clone(),
         ArgKind::Image => ctx.images.clone(),
+        ArgKind::ContainerOrImage => [ctx.containers.clone(), ctx.images.clone()].concat(),
         ArgKind::Command => top_level_names().into_iter().map(String::from).collect(),
         ArgKind::Other => Vec::new(),
     }

@@ -151,6 +151,8 @@ pub const fn list(short: Option<char>, long: &'static str, about: &'static str) 
 pub enum ArgKind {
     Container,
     Image,
+    /// `inspect`, `show layers`: either.
+    ContainerOrImage,
     /// A command name (for `help`, `explain`).
     Command,
     /// Anything: a path, a command to run, a new name.

@@ -1,7 +1,7 @@
 //! Docker 20.10's container commands: usage lines, descriptions and flags in its own words.
 //! Image and system commands are in `table_image.rs`, management forms in `managed.rs`.
 
-use super::spec::ArgKind::{Container as C, Image as I, Other as O};
+use super::spec::ArgKind::{Container as C, ContainerOrImage as CI, Image as I, Other as O};
 use super::spec::Verb::*;
 use super::spec::{CommandSpec as Cmd, FlagSpec, Section, boolean, bytes, int, list, string};
 
@@ -204,7 +204,7 @@ pub const CONTAINER_COMMANDS: &[Cmd] = &[
         ),
         string(None, "type", "Return JSON for specified type"),
     ])
-    .args(1, None, &[C]),
+    .args(1, None, &[CI]),
     Cmd::new(
         Kill,
         &["kill"],

@@ -1,6 +1,6 @@
 //! Our own commands for learning: diagrams, lessons, help. Not in Docker.
 
-use super::spec::ArgKind::{Command as V, Container as C, Image as I, Other as O};
+use super::spec::ArgKind::{Command as V, Container as C, ContainerOrImage as CI, Other as O};
 use super::spec::Verb::*;
 use super::spec::{CommandSpec as Cmd, Section};
 
@@ -30,7 +30,7 @@ pub const TEACHING_COMMANDS: &[Cmd] = &[
         "IMAGE|CONTAINER",
         "Draw the layer stack of an image or a container",
     )
-    .args(1, Some(1), &[I])
+    .args(1, Some(1), &[CI])
     .section(T),
     Cmd::new(
         ShowCow,

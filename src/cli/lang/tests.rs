@@ -138,6 +138,22 @@ fn help_requests() {
 }
 
 #[test]
+fn spans_and_lists() {
+    let inv = parse("ps --filter status=exited -f 'name=we b' --format '{{.Names}}'").unwrap();
+    assert_eq!(inv.flags.list("filter"), ["status=exited", "name=we b"]);
+    assert_eq!(inv.flags.string("format"), Some("{{.Names}}"));
+    let inv = parse("top web aux").unwrap();
+    assert_eq!(inv.args, ["web", "aux"]);
+    assert_eq!(inv.arg_spans[1], Span { start: 8, end: 11 });
+    assert_eq!(
+        parse("exec web").unwrap_err().headline(),
+        "Error: \"docker exec\" requires at least 2 arguments."
+    );
+    let inv = parse("import - img:v1").unwrap();
+    assert_eq!(inv.args, ["-", "img:v1"]);
+}
+
+#[test]
 fn parse_script_keeps_going_after_a_bad_command() {
     let results = parse_script("ps; rn x\nimages").unwrap();
     assert_eq!(results.len(), 3);
@@ -198,6 +214,8 @@ fn completion() {
     assert_eq!(at_end("rm 'we").1, Vec::<String>::new());
     assert_eq!(complete("rm w", 99, &c).1, ["web"]);
     assert!(at_end("").1.contains(&"docker".to_string()));
+    assert_eq!(at_end("show layers ").1, ["alpine", "busybox", "db", "web"]);
+    assert_eq!(at_end("docker container ").1.len(), 24);
 }
 
 #[test]

@@ -105,11 +105,7 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
     let code = match inv.verb {
         Verb::Exit => return (out, session.last_exit, true),
         Verb::Help => {
-            let text = match inv.args.first() {
-                None => lang::help::help_overview(),
-                Some(_) => lang::help::help_for_words(&inv.args),
-            };
-            out.out(&text);
+            out.out(&lang::help::help_for_invocation(inv));
             0
         }
         Verb::Explain => {
@@ -201,7 +197,7 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
         Verb::Start => e.cmd_start(args, f.is_set("attach"), out),
         Verb::Stop => e.cmd_stop(args, f.int("time"), out),
         Verb::Restart => e.cmd_restart(args, f.int("time"), out),
-        Verb::Kill => e.cmd_kill(args, f.string("signal"), out),
+        Verb::Kill => e.cmd_kill(args, f.given("signal").then(|| f.string("signal")).flatten(), out),
         Verb::Pause => e.cmd_pause(args, out),
         Verb::Unpause => e.cmd_unpause(args, out),
         Verb::Rm => e.cmd_rm(args, f.is_set("force"), out),
@@ -210,7 +206,7 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
                 all: f.is_set("all"),
                 quiet: f.is_set("quiet"),
                 no_trunc: f.is_set("no-trunc"),
-                last: f.int("last"),
+                last: f.given("last").then(|| f.int("last")).flatten(),
                 latest: f.is_set("latest"),
                 filters: f.list("filter").to_vec(),
                 format: f.string("format").map(str::to_string),
@@ -232,7 +228,7 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
             args.first().map(String::as_str).unwrap_or_default(),
             &LogsOptions {
                 follow: f.is_set("follow"),
-                tail: f.string("tail").map(str::to_string),
+                tail: f.given("tail").then(|| f.string("tail").map(str::to_string)).flatten(),
                 timestamps: f.is_set("timestamps"),
             },
             out,

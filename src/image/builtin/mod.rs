@@ -1,0 +1,1 @@
+//! The simulator's built-in images (under construction).

@@ -64,7 +64,7 @@ pub(crate) fn sync_parent(path: &Path) -> StoreResult<()> {
     nix::unistd::fsync(handle.as_fd()).map_err(|e| StoreError::io(dir, e.into()))
 }
 
-/// A directory under tmp/ that is removed on drop unless `keep` took it.
+/// A scratch directory under tmp/, removed on drop (its results are renamed out first).
 pub(crate) struct TmpDir {
     path: Option<PathBuf>,
 }
@@ -72,18 +72,6 @@ pub(crate) struct TmpDir {
 impl TmpDir {
     pub fn path(&self) -> &Path {
         self.path.as_deref().unwrap_or(Path::new(""))
-    }
-
-    /// Move it to `dest` (the commit point) and stop tracking it.
-    pub fn rename_to(mut self, dest: &Path) -> StoreResult<()> {
-        if let Some(path) = self.path.take() {
-            if let Err(e) = fs::rename(&path, dest) {
-                let _ = fs::remove_dir_all(&path);
-                return Err(StoreError::io(dest, e));
-            }
-            sync_parent(dest)?;
-        }
-        Ok(())
     }
 }
 

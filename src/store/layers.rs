@@ -3,7 +3,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 
-use super::atomic::make_writable;
+use super::atomic::{make_writable, sync_parent};
 use super::extract::extract_layer;
 use super::ids::chain_id;
 use super::tarsplit::{LayerTarReader, Recorder, parse_records};
@@ -82,7 +82,11 @@ impl Store {
         let overlay_dir = self.overlay_root().join(&cache_id);
         fs::rename(&layer_dir, &overlay_dir).map_err(|e| StoreError::io(&overlay_dir, e))?;
         self.add_short_link(&link, &cache_id)?;
-        scratch.rename_to(&self.layerdb_dir(&chain))?;
+        // The commit point: from here on the layer exists.
+        let registered = self.layerdb_dir(&chain);
+        fs::rename(&db_dir, &registered).map_err(|e| StoreError::io(&registered, e))?;
+        sync_parent(&registered)?;
+        drop(scratch);
         Ok(LayerInfo {
             chain_id: chain,
             diff_id: extracted.diff_id,

@@ -5,6 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use super::atomic::sync_parent;
 use super::layers::remove_tree;
 use super::{Store, StoreError, StoreResult};
 use crate::backend::RootfsPlan;
@@ -76,7 +77,10 @@ impl Store {
         }
         self.add_short_link(&init_link, &init_id)?;
         self.add_short_link(&rw_link, &mount_id)?;
-        scratch.rename_to(&self.mounts_dir(container_id))?;
+        let registered = self.mounts_dir(container_id);
+        fs::rename(&db, &registered).map_err(|e| StoreError::io(&registered, e))?;
+        sync_parent(&registered)?;
+        drop(scratch);
         self.rootfs_plan(container_id)
     }
 

@@ -164,7 +164,11 @@ mod tests {
         rec.file("etc/motd", 3).unwrap();
         rec.raw(&[0, 0]);
         let text = String::from_utf8(rec.finish().unwrap()).unwrap();
-        insta::assert_snapshot!(text, @"");
+        insta::assert_snapshot!(text, @r#"
+{"type":"raw","hex":"616263"}
+{"type":"file","path":"etc/motd","size":3}
+{"type":"raw","hex":"0000"}
+"#);
         let records = parse_records(&text).unwrap();
         assert_eq!(records.len(), 3);
     }

@@ -447,3 +447,47 @@ fn images_tags_resolution_and_deletion() {
     assert!(removed.is_empty());
     assert_eq!(store.list_image_ids().unwrap(), Vec::<String>::new());
 }
+
+/// The kernel form of whiteouts needs root (mknod, trusted.* xattrs).
+#[test]
+fn linux_store_turns_whiteouts_into_kernel_form_when_root() {
+    if !nix::unistd::geteuid().is_root() {
+        assert!(
+            std::env::var_os("DOCKERLINGS_REQUIRE_LINUX").is_none(),
+            "needs root"
+        );
+        return;
+    }
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), BackendKind::Linux).unwrap();
+    let base = store.import_layer(None, base_tar().as_slice()).unwrap();
+    let top_bytes = top_tar();
+    let top = store
+        .import_layer(Some(&base.chain_id), top_bytes.as_slice())
+        .unwrap();
+    let diff = store.layer_diff_dir(&top);
+    for hidden in ["etc/group", "home"] {
+        let m = fs::symlink_metadata(diff.join(hidden)).unwrap();
+        assert!(m.file_type().is_char_device() && m.rdev() == 0, "{hidden}");
+    }
+    assert!(!diff.join("etc/.wh.group").exists() && !diff.join("var/.wh..wh..opq").exists());
+    let mut value = [0u8; 8];
+    let path = std::ffi::CString::new(diff.join("var").to_str().unwrap()).unwrap();
+    let n = unsafe {
+        libc::lgetxattr(
+            path.as_ptr(),
+            c"trusted.overlay.opaque".as_ptr(),
+            value.as_mut_ptr().cast(),
+            8,
+        )
+    };
+    assert_eq!(&value[..n.max(0) as usize], b"y");
+    let mut again = Vec::new();
+    store
+        .layer_tar(&top.chain_id)
+        .unwrap()
+        .read_to_end(&mut again)
+        .unwrap();
+    assert_eq!(again, top_bytes);
+}

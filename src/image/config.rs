@@ -155,6 +155,6 @@ mod tests {
             ..Default::default()
         };
         let text = String::from_utf8(config.to_bytes().unwrap()).unwrap();
-        insta::assert_snapshot!(text, @"");
+        insta::assert_snapshot!(text, @r#"{"architecture":"amd64","config":{"Cmd":["sh"]},"history":[{"created_by":"/bin/sh -c #(nop)  CMD [\"sh\"]","empty_layer":true}],"os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#);
     }
 }

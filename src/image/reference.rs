@@ -60,10 +60,8 @@ impl Reference {
             Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
             None => (rest, None),
         };
-        if let Some(tag) = tag {
-            if !is_tag(tag) {
-                return Err(ReferenceError::InvalidFormat);
-            }
+        if tag.is_some_and(|t| !is_tag(t)) {
+            return Err(ReferenceError::InvalidFormat);
         }
         let (domain, path) = split_domain(name);
         if !domain.split(':').next().is_some_and(is_domain_host) || !is_port_part(&domain) {
@@ -268,7 +266,16 @@ mod tests {
             "busybox@sha256:abc",
         ];
         let out: Vec<String> = cases.iter().map(|c| familiar(c)).collect();
-        insta::assert_snapshot!(out.join("\n"), @"");
+        insta::assert_snapshot!(out.join("\n"), @r#"
+error: invalid reference format: repository name must be lowercase
+error: invalid reference format
+error: invalid reference format
+error: invalid reference format
+error: invalid reference format
+error: invalid reference format
+error: invalid reference format
+error: invalid reference format
+"#);
         assert_eq!(
             familiar(&"a".repeat(128)),
             format!("{}:latest", "a".repeat(128))

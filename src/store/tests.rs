@@ -442,7 +442,7 @@ fn images_tags_resolution_and_deletion() {
     assert!(store.layer(&base.chain_id).is_ok());
     // A container's layers survive their image.
     let removed = store
-        .delete_image(&base_id, &[base.chain_id.clone()])
+        .delete_image(&base_id, std::slice::from_ref(&base.chain_id))
         .unwrap();
     assert!(removed.is_empty());
     assert_eq!(store.list_image_ids().unwrap(), Vec::<String>::new());

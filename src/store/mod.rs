@@ -25,6 +25,7 @@ pub use error::StoreError;
 pub use ids::{chain_id, short_link_from_bytes};
 pub use layers::LayerInfo;
 pub use rwlayer::InitFiles;
+pub use tarsplit::LayerTarReader;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

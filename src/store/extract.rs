@@ -1,0 +1,392 @@
+//! Streaming extraction of a layer tar into a diff/ dir, hashing the exact bytes and
+//! recording the tar-split as it goes. Never holds more than one metadata payload in memory.
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use tar::{EntryType, Header};
+
+use super::tarsplit::Recorder;
+use super::{BackendKind, StoreError, StoreResult};
+
+/// Metadata payloads (long names, PAX) larger than this are refused.
+const MAX_META: u64 = 1 << 20;
+
+pub(crate) struct Extracted {
+    /// "sha256:<hex>" of the whole uncompressed stream.
+    pub diff_id: String,
+    /// Sum of the regular files' sizes.
+    pub size: u64,
+}
+
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Overrides carried from GNU long-name and PAX entries to the entry that follows.
+#[derive(Default)]
+struct Pending {
+    path: Option<Vec<u8>>,
+    link: Option<Vec<u8>>,
+}
+
+pub(crate) fn extract_layer(
+    tar: impl Read,
+    diff: &Path,
+    split: &mut Recorder<impl Write>,
+    backend: BackendKind,
+) -> StoreResult<Extracted> {
+    let mut reader = HashingReader {
+        inner: tar,
+        hasher: Sha256::new(),
+    };
+    let mut pending = Pending::default();
+    let mut dirs: BTreeMap<PathBuf, (u32, u64)> = BTreeMap::new();
+    let mut size = 0u64;
+    let io_err = |e: io::Error| StoreError::BadArchive(e.to_string());
+    loop {
+        let mut block = [0u8; 512];
+        if !read_block(&mut reader, &mut block).map_err(io_err)? {
+            break;
+        }
+        split.raw(&block);
+        if block.iter().all(|&b| b == 0) {
+            // End of archive: keep whatever trails (more zero blocks) for the hash and replay.
+            let mut rest = Vec::new();
+            reader.read_to_end(&mut rest).map_err(io_err)?;
+            split.raw(&rest);
+            break;
+        }
+        let header = Header::from_byte_slice(&block);
+        check_checksum(header)?;
+        let entry_size = header
+            .entry_size()
+            .map_err(|e| StoreError::BadArchive(e.to_string()))?;
+        let padding = (512 - entry_size % 512) % 512;
+        let kind = header.entry_type();
+        if matches!(
+            kind,
+            EntryType::GNULongName | EntryType::GNULongLink | EntryType::XHeader
+        ) || kind == EntryType::XGlobalHeader
+        {
+            if entry_size > MAX_META {
+                return Err(StoreError::BadArchive("metadata entry too large".into()));
+            }
+            let mut payload = vec![0u8; (entry_size + padding) as usize];
+            reader.read_exact(&mut payload).map_err(io_err)?;
+            split.raw(&payload);
+            let data = &payload[..entry_size as usize];
+            let trimmed = data.split(|&b| b == 0).next().unwrap_or(&[]).to_vec();
+            match kind {
+                EntryType::GNULongName => pending.path = Some(trimmed),
+                EntryType::GNULongLink => pending.link = Some(trimmed),
+                EntryType::XHeader => read_pax(data, &mut pending),
+                _ => {}
+            }
+            continue;
+        }
+        let raw_path = pending
+            .path
+            .take()
+            .unwrap_or_else(|| header.path_bytes().into_owned());
+        let raw_link = pending
+            .link
+            .take()
+            .or_else(|| header.link_name_bytes().map(|l| l.into_owned()));
+        let name = String::from_utf8(raw_path)
+            .map_err(|_| StoreError::hostile("?", "name is not UTF-8"))?;
+        let rel = normalise(&name)?;
+        let mode = header.mode().unwrap_or(0o644) & 0o7777;
+        let mtime = header.mtime().unwrap_or(0);
+        let is_regular = matches!(kind, EntryType::Regular | EntryType::Continuous);
+        let target = diff.join(&rel);
+        let whiteout = rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(".wh."));
+        if rel.as_os_str().is_empty() {
+            skip(&mut reader, entry_size + padding, split)?;
+            continue;
+        }
+        prepare_parent(diff, &rel, &name)?;
+        if is_regular && !(whiteout && backend == BackendKind::Linux) {
+            remove_existing(&target, false)?;
+            let mut file = File::create(&target).map_err(|e| StoreError::io(&target, e))?;
+            let copied = io::copy(&mut (&mut reader).take(entry_size), &mut file)
+                .map_err(|e| StoreError::io(&target, e))?;
+            if copied != entry_size {
+                return Err(StoreError::BadArchive(format!("{name}: truncated")));
+            }
+            split
+                .file(&rel.to_string_lossy(), entry_size)
+                .map_err(|e| StoreError::io(&target, e))?;
+            size += entry_size;
+            skip(&mut reader, padding, split)?;
+            set_mode(&target, mode)?;
+            set_owner_and_time(&target, header, mtime)?;
+            continue;
+        }
+        skip(&mut reader, entry_size + padding, split)?;
+        if whiteout && backend == BackendKind::Linux {
+            write_kernel_whiteout(&target)?;
+            continue;
+        }
+        match kind {
+            EntryType::Directory => {
+                if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                    remove_existing(&target, false)?;
+                    fs::create_dir(&target).map_err(|e| StoreError::io(&target, e))?;
+                }
+                set_owner_and_time(&target, header, mtime)?;
+                dirs.insert(rel.clone(), (mode, mtime));
+            }
+            EntryType::Symlink => {
+                let link = link_text(raw_link, &name)?;
+                check_symlink_stays_inside(&rel, &link, &name)?;
+                remove_existing(&target, false)?;
+                std::os::unix::fs::symlink(&link, &target)
+                    .map_err(|e| StoreError::io(&target, e))?;
+                set_owner_and_time(&target, header, mtime)?;
+            }
+            EntryType::Link => {
+                let link = link_text(raw_link, &name)?;
+                let source_rel = normalise(&link)?;
+                check_no_symlink_parents(diff, &source_rel, &name)?;
+                let source = diff.join(&source_rel);
+                remove_existing(&target, false)?;
+                fs::hard_link(&source, &target).map_err(|e| StoreError::io(&source, e))?;
+            }
+            // Device nodes and fifos are not for a learning sandbox to create.
+            _ => {}
+        }
+    }
+    // Deepest first, so a read-only parent does not block its children's updates.
+    for (rel, (mode, mtime)) in dirs.iter().rev() {
+        let path = diff.join(rel);
+        set_mode(&path, *mode)?;
+        set_time(&path, *mtime)?;
+    }
+    let diff_id = format!("sha256:{}", hex::encode(reader.hasher.finalize()));
+    Ok(Extracted { diff_id, size })
+}
+
+/// Read one 512-byte block; false at a clean end of stream.
+fn read_block(reader: &mut impl Read, block: &mut [u8; 512]) -> io::Result<bool> {
+    let mut filled = 0;
+    while filled < 512 {
+        let n = reader.read(&mut block[filled..])?;
+        if n == 0 {
+            if filled == 0 {
+                return Ok(false);
+            }
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "partial tar block",
+            ));
+        }
+        filled += n;
+    }
+    Ok(true)
+}
+
+fn check_checksum(header: &Header) -> StoreResult<()> {
+    let bytes = header.as_bytes();
+    let sum: u32 = bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u32::from(b)
+            }
+        })
+        .sum();
+    match header.cksum() {
+        Ok(c) if c == sum => Ok(()),
+        _ => Err(StoreError::BadArchive("header checksum mismatch".into())),
+    }
+}
+
+fn read_pax(data: &[u8], pending: &mut Pending) {
+    for ext in tar::PaxExtensions::new(data).flatten() {
+        match ext.key() {
+            Ok("path") => pending.path = Some(ext.value_bytes().to_vec()),
+            Ok("linkpath") => pending.link = Some(ext.value_bytes().to_vec()),
+            _ => {}
+        }
+    }
+}
+
+fn skip(reader: &mut impl Read, n: u64, split: &mut Recorder<impl Write>) -> StoreResult<()> {
+    let mut buf = Vec::new();
+    let got = reader
+        .take(n)
+        .read_to_end(&mut buf)
+        .map_err(|e| StoreError::BadArchive(e.to_string()))?;
+    if got as u64 != n {
+        return Err(StoreError::BadArchive("truncated entry".into()));
+    }
+    split.raw(&buf);
+    Ok(())
+}
+
+fn link_text(raw: Option<Vec<u8>>, name: &str) -> StoreResult<String> {
+    let raw = raw.ok_or_else(|| StoreError::hostile(name, "link without a target"))?;
+    String::from_utf8(raw).map_err(|_| StoreError::hostile(name, "link target is not UTF-8"))
+}
+
+/// A tar name made relative to the layer root: leading `/` and `.` dropped, `..` refused.
+pub(crate) fn normalise(name: &str) -> StoreResult<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Err(StoreError::hostile(name, "path contains '..'")),
+            p => out.push(p),
+        }
+    }
+    Ok(out)
+}
+
+/// A relative symlink target may climb with `..` but not above the layer root.
+fn check_symlink_stays_inside(rel: &Path, target: &str, name: &str) -> StoreResult<()> {
+    if target.starts_with('/') {
+        return Ok(()); // resolved inside the container's root, never by us
+    }
+    let mut depth = rel.components().count() as i64 - 1;
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => depth -= 1,
+            _ => depth += 1,
+        }
+        if depth < 0 {
+            return Err(StoreError::hostile(
+                name,
+                "symlink points outside the layer",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Create missing parent dirs; refuse to go through a symlink (that is how a tar escapes).
+fn prepare_parent(diff: &Path, rel: &Path, name: &str) -> StoreResult<()> {
+    let mut current = diff.to_path_buf();
+    let parents: Vec<_> = rel.components().collect();
+    for part in &parents[..parents.len().saturating_sub(1)] {
+        current.push(part);
+        match fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(StoreError::hostile(name, "path goes through a symlink"));
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(StoreError::hostile(name, "parent is not a directory")),
+            Err(_) => fs::create_dir(&current).map_err(|e| StoreError::io(&current, e))?,
+        }
+    }
+    Ok(())
+}
+
+fn check_no_symlink_parents(diff: &Path, rel: &Path, name: &str) -> StoreResult<()> {
+    let mut current = diff.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        current.push(part);
+        if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(StoreError::hostile(name, "hardlink goes through a symlink"));
+        }
+    }
+    Ok(())
+}
+
+fn remove_existing(path: &Path, keep_dir: bool) -> StoreResult<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() && !keep_dir => {
+            super::atomic::make_writable(path);
+            fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
+        }
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => fs::remove_file(path).map_err(|e| StoreError::io(path, e)),
+        Err(_) => Ok(()),
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) -> StoreResult<()> {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(|e| StoreError::io(path, e))
+}
+
+fn set_owner_and_time(path: &Path, header: &Header, mtime: u64) -> StoreResult<()> {
+    if nix::unistd::geteuid().is_root() {
+        let uid = header.uid().unwrap_or(0) as u32;
+        let gid = header.gid().unwrap_or(0) as u32;
+        std::os::unix::fs::lchown(path, Some(uid), Some(gid))
+            .map_err(|e| StoreError::io(path, e))?;
+    }
+    set_time(path, mtime)
+}
+
+/// Set the mtime without following a symlink.
+fn set_time(path: &Path, mtime: u64) -> StoreResult<()> {
+    use nix::sys::stat::{UtimensatFlags, utimensat};
+    use nix::sys::time::TimeSpec;
+    let ts = TimeSpec::new(mtime as i64, 0);
+    utimensat(
+        nix::fcntl::AT_FDCWD,
+        path,
+        &ts,
+        &ts,
+        UtimensatFlags::NoFollowSymlink,
+    )
+    .map_err(|e| StoreError::io(path, e.into()))
+}
+
+/// `.wh.NAME` becomes a 0:0 char device NAME; `.wh..wh..opq` marks its dir opaque.
+fn write_kernel_whiteout(target: &Path) -> StoreResult<()> {
+    let Some(file_name) = target.file_name().and_then(|n| n.to_str()) else {
+        return Ok(());
+    };
+    let Some(dir) = target.parent() else {
+        return Ok(());
+    };
+    if file_name == ".wh..wh..opq" {
+        return set_opaque(dir);
+    }
+    let hidden = dir.join(&file_name[4..]);
+    remove_existing(&hidden, false)?;
+    use nix::sys::stat::{Mode, SFlag, mknod};
+    mknod(&hidden, SFlag::S_IFCHR, Mode::empty(), 0).map_err(|e| StoreError::io(&hidden, e.into()))
+}
+
+fn set_opaque(dir: &Path) -> StoreResult<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| StoreError::hostile(&dir.to_string_lossy(), "NUL in path"))?;
+    let rc = unsafe {
+        // SAFETY: both strings are NUL-terminated and outlive the call.
+        libc::lsetxattr(
+            c_path.as_ptr(),
+            c"trusted.overlay.opaque".as_ptr(),
+            b"y".as_ptr().cast(),
+            1,
+            0,
+        )
+    };
+    if rc != 0 {
+        return Err(StoreError::io(dir, io::Error::last_os_error()));
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Image layers: import from a tar, look up, reproduce the tar, release.
+use std::fs::{self, File};
+use std::io::{BufWriter, Read};
+use std::path::PathBuf;
+
+use super::atomic::{make_writable, sync_parent};
+use super::extract::extract_layer;
+use super::ids::chain_id;
+use super::tarsplit::{LayerTarReader, Recorder, parse_records};
+use super::{Store, StoreError, StoreResult};
+use crate::image::config::ImageConfig;
+
+const TAR_SPLIT: &str = "tar-split.json";
+
+/// A registered layer, as layerdb/sha256/<chain-id>/ describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerInfo {
+    pub chain_id: String,
+    pub diff_id: String,
+    /// Bytes of regular-file content in the layer.
+    pub size: u64,
+    pub cache_id: String,
+    pub parent: Option<String>,
+}
+
+fn hex_of(id: &str) -> &str {
+    id.strip_prefix("sha256:").unwrap_or(id)
+}
+
+impl Store {
+    fn layerdb_dir(&self, chain_id: &str) -> PathBuf {
+        self.layerdb().join(hex_of(chain_id))
+    }
+
+    /// Import a layer tar on top of `parent_chain`, streaming it. Extracts into tmp/, then
+    /// renames the layer dir into overlay2/ and registers it in layerdb/ last, so a crash
+    /// leaves nothing half-registered. An already registered chain is returned as is.
+    pub fn import_layer(
+        &self,
+        parent_chain: Option<&str>,
+        tar: impl Read,
+    ) -> StoreResult<LayerInfo> {
+        let parent = match parent_chain {
+            Some(p) => Some(self.layer(p)?),
+            None => None,
+        };
+        let scratch = self.scratch_dir()?;
+        let layer_dir = scratch.path().join("layer");
+        let db_dir = scratch.path().join("db");
+        let diff = layer_dir.join("diff");
+        for dir in [&diff, &layer_dir.join("work"), &db_dir] {
+            fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        }
+        let split_path = db_dir.join(TAR_SPLIT);
+        let split_file = File::create(&split_path).map_err(|e| StoreError::io(&split_path, e))?;
+        let mut recorder = Recorder::new(BufWriter::new(split_file));
+        let extracted = extract_layer(tar, &diff, &mut recorder, self.backend)?;
+        recorder
+            .finish()
+            .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+            .and_then(|f| f.sync_all())
+            .map_err(|e| StoreError::io(&split_path, e))?;
+
+        let chain = chain_id(parent_chain, &extracted.diff_id);
+        if let Ok(existing) = self.layer(&chain) {
+            return Ok(existing);
+        }
+        let cache_id = self.new_cache_id(&chain);
+        let link = self.new_short_link(&cache_id);
+        write_file(&layer_dir.join("link"), link.as_bytes())?;
+        write_file(&layer_dir.join("committed"), b"")?;
+        if let Some(parent) = &parent {
+            let lower = self.lower_for_child(&parent.cache_id)?;
+            write_file(&layer_dir.join("lower"), lower.as_bytes())?;
+        }
+        write_file(&db_dir.join("diff"), extracted.diff_id.as_bytes())?;
+        write_file(&db_dir.join("size"), extracted.size.to_string().as_bytes())?;
+        write_file(&db_dir.join("cache-id"), cache_id.as_bytes())?;
+        if let Some(p) = parent_chain {
+            write_file(&db_dir.join("parent"), p.as_bytes())?;
+        }
+        let overlay_dir = self.overlay_root().join(&cache_id);
+        fs::rename(&layer_dir, &overlay_dir).map_err(|e| StoreError::io(&overlay_dir, e))?;
+        self.add_short_link(&link, &cache_id)?;
+        // The commit point: from here on the layer exists.
+        let registered = self.layerdb_dir(&chain);
+        fs::rename(&db_dir, &registered).map_err(|e| StoreError::io(&registered, e))?;
+        sync_parent(&registered)?;
+        drop(scratch);
+        Ok(LayerInfo {
+            chain_id: chain,
+            diff_id: extracted.diff_id,
+            size: extracted.size,
+            cache_id,
+            parent: parent_chain.map(str::to_string),
+        })
+    }
+
+    /// The registered layer with this chain id.
+    pub fn layer(&self, chain_id: &str) -> StoreResult<LayerInfo> {
+        let dir = self.layerdb_dir(chain_id);
+        if !dir.join("cache-id").exists() {
+            return Err(StoreError::NoSuchLayer(chain_id.to_string()));
+        }
+        let read = |name: &str| -> StoreResult<String> {
+            let path = dir.join(name);
+            fs::read_to_string(&path)
+                .map(|s| s.trim().to_string())
+                .map_err(|e| StoreError::io(&path, e))
+        };
+        let size_text = read("size")?;
+        let size = size_text.parse().map_err(|_| StoreError::Corrupt {
+            path: dir.join("size"),
+            reason: format!("not a number: {size_text:?}"),
+        })?;
+        Ok(LayerInfo {
+            chain_id: format!("sha256:{}", hex_of(chain_id)),
+            diff_id: read("diff")?,
+            size,
+            cache_id: read("cache-id")?,
+            parent: read("parent").ok(),
+        })
+    }
+
+    /// Every registered layer's chain id.
+    pub fn list_layers(&self) -> StoreResult<Vec<String>> {
+        let dir = self.layerdb();
+        let entries = fs::read_dir(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        let mut ids: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(|n| format!("sha256:{n}")))
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    pub fn layer_dir(&self, layer: &LayerInfo) -> PathBuf {
+        self.overlay_root().join(&layer.cache_id)
+    }
+
+    pub fn layer_diff_dir(&self, layer: &LayerInfo) -> PathBuf {
+        self.layer_dir(layer).join("diff")
+    }
+
+    /// The layer's short link name (overlay2/<cache-id>/link).
+    pub fn layer_link(&self, cache_id: &str) -> StoreResult<String> {
+        let path = self.overlay_root().join(cache_id).join("link");
+        fs::read_to_string(&path)
+            .map(|s| s.trim().to_string())
+            .map_err(|e| StoreError::io(&path, e))
+    }
+
+    /// The `lower` file content for a layer sitting on the layer `parent_cache_id`.
+    pub(crate) fn lower_for_child(&self, parent_cache_id: &str) -> StoreResult<String> {
+        let link = self.layer_link(parent_cache_id)?;
+        let lower_path = self.overlay_root().join(parent_cache_id).join("lower");
+        Ok(match fs::read_to_string(&lower_path) {
+            Ok(lower) if !lower.trim().is_empty() => format!("l/{link}:{}", lower.trim()),
+            _ => format!("l/{link}"),
+        })
+    }
+
+    pub(crate) fn add_short_link(&self, link: &str, cache_id: &str) -> StoreResult<()> {
+        let path = self.overlay_root().join("l").join(link);
+        let target = format!("../{cache_id}/diff");
+        let _ = fs::remove_file(&path);
+        std::os::unix::fs::symlink(&target, &path).map_err(|e| StoreError::io(&path, e))
+    }
+
+    /// The image's layers, base first.
+    pub fn image_layers(&self, config: &ImageConfig) -> StoreResult<Vec<LayerInfo>> {
+        let mut parent: Option<String> = None;
+        let mut out = Vec::new();
+        for diff_id in config.diff_ids() {
+            let chain = chain_id(parent.as_deref(), diff_id);
+            let layer = self.layer(&chain)?;
+            parent = Some(layer.chain_id.clone());
+            out.push(layer);
+        }
+        Ok(out)
+    }
+
+    /// The layer's tar, byte for byte as it was imported (its sha256 is the diffID).
+    pub fn layer_tar(&self, chain_id: &str) -> StoreResult<LayerTarReader> {
+        let layer = self.layer(chain_id)?;
+        let path = self.layerdb_dir(chain_id).join(TAR_SPLIT);
+        let text = fs::read_to_string(&path).map_err(|e| StoreError::io(&path, e))?;
+        let records =
+            parse_records(&text).map_err(|reason| StoreError::Corrupt { path, reason })?;
+        Ok(LayerTarReader::new(self.layer_diff_dir(&layer), records))
+    }
+
+    /// Remove a layer: unregister first (so a crash leaves an orphan dir, not a dangling
+    /// registration), then its dir and short link. The caller checks nobody uses it.
+    pub(crate) fn remove_layer(&self, chain_id: &str) -> StoreResult<()> {
+        let layer = self.layer(chain_id)?;
+        let link = self.layer_link(&layer.cache_id).ok();
+        let db = self.layerdb_dir(chain_id);
+        let trash = self.tmp_dir().join(format!("rm-{}", self.random_hex(8)));
+        fs::rename(&db, &trash).map_err(|e| StoreError::io(&db, e))?;
+        let _ = fs::remove_dir_all(&trash);
+        if let Some(link) = link {
+            let _ = fs::remove_file(self.overlay_root().join("l").join(link));
+        }
+        remove_tree(&self.layer_dir(&layer))
+    }
+}
+
+pub(crate) fn remove_tree(path: &std::path::Path) -> StoreResult<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    make_writable(path);
+    fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> StoreResult<()> {
+    fs::write(path, bytes).map_err(|e| StoreError::io(path, e))
+}

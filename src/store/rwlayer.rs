@@ -1,0 +1,208 @@
+//! A container's layers: overlay2/<mount-id>-init (the files Docker generates) and
+//! overlay2/<mount-id> (the writable upper). layerdb/mounts/<container-id>/ maps the
+//! container to them, as Docker's does.
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use super::atomic::sync_parent;
+use super::layers::remove_tree;
+use super::{Store, StoreError, StoreResult};
+use crate::backend::RootfsPlan;
+
+/// What goes into a container's -init layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitFiles {
+    pub hostname: String,
+}
+
+/// /etc/hosts as Docker writes it for a container without a bridge address.
+fn hosts_file(hostname: &str) -> String {
+    format!(
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n127.0.1.1\t{hostname}\n"
+    )
+}
+
+impl Store {
+    fn mounts_dir(&self, container_id: &str) -> PathBuf {
+        self.layerdb_mounts().join(container_id)
+    }
+
+    /// Create the -init and writable layers for a container on top of the image layer
+    /// `image_top_chain` (None = from scratch).
+    pub fn create_rw_layer(
+        &self,
+        container_id: &str,
+        image_top_chain: Option<&str>,
+        init: &InitFiles,
+    ) -> StoreResult<RootfsPlan> {
+        let image_lower = match image_top_chain {
+            Some(chain) => Some(self.lower_for_child(&self.layer(chain)?.cache_id)?),
+            None => None,
+        };
+        let mount_id = self.new_cache_id(&format!("rw:{container_id}"));
+        let init_id = format!("{mount_id}-init");
+
+        let scratch = self.scratch_dir()?;
+        let init_dir = scratch.path().join("init");
+        write_init_layer(&init_dir, init)?;
+        let init_link = self.new_short_link(&init_id);
+        write(&init_dir.join("link"), init_link.as_bytes())?;
+        if let Some(lower) = &image_lower {
+            write(&init_dir.join("lower"), lower.as_bytes())?;
+        }
+        let rw_dir = scratch.path().join("rw");
+        for d in [rw_dir.join("diff"), rw_dir.join("work")] {
+            fs::create_dir_all(&d).map_err(|e| StoreError::io(&d, e))?;
+        }
+        let rw_link = self.new_short_link(&mount_id);
+        write(&rw_dir.join("link"), rw_link.as_bytes())?;
+        let rw_lower = match &image_lower {
+            Some(lower) => format!("l/{init_link}:{lower}"),
+            None => format!("l/{init_link}"),
+        };
+        write(&rw_dir.join("lower"), rw_lower.as_bytes())?;
+        let db = scratch.path().join("db");
+        fs::create_dir_all(&db).map_err(|e| StoreError::io(&db, e))?;
+        write(&db.join("mount-id"), mount_id.as_bytes())?;
+        write(&db.join("init-id"), init_id.as_bytes())?;
+        if let Some(chain) = image_top_chain {
+            write(&db.join("parent"), chain.as_bytes())?;
+        }
+
+        let overlay = self.overlay_root();
+        for (from, to) in [(&init_dir, &init_id), (&rw_dir, &mount_id)] {
+            let dest = overlay.join(to);
+            fs::rename(from, &dest).map_err(|e| StoreError::io(&dest, e))?;
+        }
+        self.add_short_link(&init_link, &init_id)?;
+        self.add_short_link(&rw_link, &mount_id)?;
+        let registered = self.mounts_dir(container_id);
+        fs::rename(&db, &registered).map_err(|e| StoreError::io(&registered, e))?;
+        sync_parent(&registered)?;
+        drop(scratch);
+        self.rootfs_plan(container_id)
+    }
+
+    /// The container's overlay mount id (overlay2/<mount-id>).
+    pub fn rw_layer_id(&self, container_id: &str) -> StoreResult<String> {
+        let path = self.mounts_dir(container_id).join("mount-id");
+        match fs::read_to_string(&path) {
+            Ok(s) => Ok(s.trim().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(StoreError::NoSuchRwLayer(container_id.to_string()))
+            }
+            Err(e) => Err(StoreError::io(&path, e)),
+        }
+    }
+
+    /// The image layer a container's layers sit on (its chain id), if any.
+    pub fn rw_layer_parent(&self, container_id: &str) -> Option<String> {
+        fs::read_to_string(self.mounts_dir(container_id).join("parent"))
+            .ok()
+            .map(|s| s.trim().to_string())
+    }
+
+    /// Chain ids under every container's rw layer (pass to `delete_image`).
+    pub fn layers_used_by_containers(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.layerdb_mounts()) else {
+            return Vec::new();
+        };
+        let mut used = Vec::new();
+        for entry in entries.flatten() {
+            let mut next = entry
+                .file_name()
+                .to_str()
+                .and_then(|cid| self.rw_layer_parent(cid));
+            while let Some(chain) = next {
+                next = self.layer(&chain).ok().and_then(|l| l.parent);
+                used.push(chain);
+            }
+        }
+        used
+    }
+
+    /// Rebuild a container's rootfs plan from what is on disk.
+    pub fn rootfs_plan(&self, container_id: &str) -> StoreResult<RootfsPlan> {
+        let mount_id = self.rw_layer_id(container_id)?;
+        let overlay = self.overlay_root();
+        let dir = overlay.join(&mount_id);
+        let lower_path = dir.join("lower");
+        let lower = fs::read_to_string(&lower_path).map_err(|e| StoreError::io(&lower_path, e))?;
+        let lower_links: Vec<String> = lower
+            .trim()
+            .split(':')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        let lower_dirs = lower_links
+            .iter()
+            .map(|link| resolve_link(&overlay, link))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(RootfsPlan {
+            overlay_root: overlay.clone(),
+            lower_dirs,
+            lower_links,
+            upper: dir.join("diff"),
+            work: dir.join("work"),
+            merged: dir.join("merged"),
+        })
+    }
+
+    /// Remove both of a container's layer dirs, their short links and the mounts entry.
+    pub fn remove_rw_layer(&self, container_id: &str) -> StoreResult<()> {
+        let mount_id = self.rw_layer_id(container_id)?;
+        let overlay = self.overlay_root();
+        for id in [format!("{mount_id}-init"), mount_id.clone()] {
+            if let Ok(link) = self.layer_link(&id) {
+                let _ = fs::remove_file(overlay.join("l").join(link));
+            }
+            remove_tree(&overlay.join(&id))?;
+        }
+        remove_tree(&self.mounts_dir(container_id))
+    }
+}
+
+/// l/<short> -> ../<cache-id>/diff, as an absolute overlay2/<cache-id>/diff.
+fn resolve_link(overlay: &Path, link: &str) -> StoreResult<PathBuf> {
+    let path = overlay.join(link);
+    let target = fs::read_link(&path).map_err(|e| StoreError::io(&path, e))?;
+    let rel = target.strip_prefix("..").unwrap_or(&target);
+    Ok(overlay.join(rel))
+}
+
+fn write_init_layer(dir: &Path, init: &InitFiles) -> StoreResult<()> {
+    let diff = dir.join("diff");
+    for d in [
+        diff.join("dev/pts"),
+        diff.join("dev/shm"),
+        diff.join("etc"),
+        dir.join("work"),
+    ] {
+        fs::create_dir_all(&d).map_err(|e| StoreError::io(&d, e))?;
+    }
+    let files: [(&str, String, u32); 5] = [
+        (".dockerenv", String::new(), 0o755),
+        ("dev/console", String::new(), 0o755),
+        ("etc/hostname", format!("{}\n", init.hostname), 0o644),
+        ("etc/hosts", hosts_file(&init.hostname), 0o644),
+        (
+            "etc/resolv.conf",
+            "nameserver 127.0.0.11\noptions ndots:0\n".into(),
+            0o644,
+        ),
+    ];
+    for (name, content, mode) in files {
+        let path = diff.join(name);
+        write(&path, content.as_bytes())?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode))
+            .map_err(|e| StoreError::io(&path, e))?;
+    }
+    let mtab = diff.join("etc/mtab");
+    std::os::unix::fs::symlink("/proc/mounts", &mtab).map_err(|e| StoreError::io(&mtab, e))?;
+    write(&dir.join("committed"), b"")
+}
+
+fn write(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    fs::write(path, bytes).map_err(|e| StoreError::io(path, e))
+}

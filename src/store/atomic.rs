@@ -103,3 +103,39 @@ pub(crate) fn make_writable(path: &Path) {
         }
     }
 }
+
+/// Atomic replace for files outside a store's tmp/ (a transcript, a process record): the
+/// temporary file sits beside the target, so the rename never crosses filesystems.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let mut file = File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
+    let written = file.write_all(bytes).and_then(|_| file.sync_all());
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(StoreError::io(&tmp, e));
+    }
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(StoreError::io(path, e));
+    }
+    sync_parent(path)
+}
+
+/// Bytes of regular files under `dir` (symlinks not followed); 0 when it is missing.
+pub fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_size(&e.path()),
+            Ok(t) if t.is_file() => e.metadata().map(|m| m.len()).unwrap_or(0),
+            _ => 0,
+        })
+        .sum()
+}

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use crate::backend::BackendKind;
-pub use atomic::StoreLock;
+pub use atomic::{StoreLock, dir_size, write_file_atomic};
 pub use error::StoreError;
 pub use ids::{chain_id, short_link_from_bytes};
 pub use layers::LayerInfo;

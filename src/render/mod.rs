@@ -1,1 +1,7 @@
-//! (module under construction)
+//! Pure renderers: a view of engine state in, diagram text out. No I/O, no clock, no globals;
+//! width, colour and ASCII come in through `Style`.
+pub mod canvas;
+pub mod lifecycle;
+pub mod style;
+
+pub use style::{Paint, Style};

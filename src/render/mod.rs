@@ -1,6 +1,7 @@
 //! Pure renderers: a view of engine state in, diagram text out. No I/O, no clock, no globals;
 //! width, colour and ASCII come in through `Style`.
 pub mod canvas;
+pub mod cow;
 pub mod frame;
 pub mod layers;
 pub mod lifecycle;

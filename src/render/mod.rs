@@ -5,6 +5,7 @@ pub mod cow;
 pub mod frame;
 pub mod layers;
 pub mod lifecycle;
+pub mod memory;
 pub mod style;
 pub mod units;
 

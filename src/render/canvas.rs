@@ -56,6 +56,35 @@ impl Canvas {
         }
     }
 
+    /// A box with its top-left corner at `(x, y)`, `(w, h)` cells; heavy borders mark a part
+    /// that is in play.
+    pub fn rect(
+        &mut self,
+        (x, y): (usize, usize),
+        (w, h): (usize, usize),
+        heavy: bool,
+        paint: Option<Paint>,
+        style: &Style,
+    ) {
+        if w < 2 || h < 2 {
+            return;
+        }
+        let g = style.glyphs();
+        let (hz, vt, tl, tr, bl, br) = if heavy {
+            (g.hh, g.hv, g.htl, g.htr, g.hbl, g.hbr)
+        } else {
+            (g.h, g.v, g.tl, g.tr, g.bl, g.br)
+        };
+        self.hline(x, x + w - 1, y, hz, paint);
+        self.hline(x, x + w - 1, y + h - 1, hz, paint);
+        self.vline(x, y, y + h - 1, vt, paint);
+        self.vline(x + w - 1, y, y + h - 1, vt, paint);
+        self.put(x, y, tl, paint);
+        self.put(x + w - 1, y, tr, paint);
+        self.put(x, y + h - 1, bl, paint);
+        self.put(x + w - 1, y + h - 1, br, paint);
+    }
+
     /// The widest row, in columns.
     pub fn width(&self) -> usize {
         self.rows

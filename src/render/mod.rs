@@ -1,5 +1,6 @@
 //! Pure renderers: a view of engine state in, diagram text out. No I/O, no clock, no globals;
 //! width, colour and ASCII come in through `Style`.
+pub mod arch;
 pub mod canvas;
 pub mod cow;
 pub mod frame;

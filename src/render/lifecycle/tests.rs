@@ -229,3 +229,69 @@ fn narrow_ascii_stop_with_note() {
         [*X*] now  ==> last move  X refused  * create/run
         "#);
 }
+
+#[test]
+fn every_pair_label_is_drawn_in_the_wide_picture() {
+    let text = render_lifecycle(&LifecycleView::default(), &style(80, false));
+    for moves in moves_by_pair().values() {
+        assert!(text.contains(&label(moves)), "{moves:?}:\n{text}");
+    }
+}
+
+#[test]
+fn wide_unicode_refused_unpause_while_running() {
+    let view = LifecycleView {
+        container: Some("web".into()),
+        current: Some(S::Running),
+        last: Some((S::Exited, T::Restart, S::Running)),
+        refused: Some(Refusal {
+            from: S::Running,
+            transition: T::Unpause,
+            reason: "Container web is not paused".into(),
+        }),
+        note: None,
+    };
+    insta::assert_snapshot!(render_lifecycle(&view, &style(80, false)), @r#"
+        Container lifecycle of web: running
+                                    ┏━━━━━━━━━━━━━━ start/restart ━━━━━━━━━━━━━━━┓
+                                    ┃ ┌──────────── stop/kill/die ────────────┐  ┃
+                                    ┃ │     ┌─ unpause ──┐                    │  ┃
+          create             start  ▼ │     ▼  pause     │      stop/kill     ▼  ┃
+        ● ─────▶ [ CREATED ] ────▶ [*RUNNING*] ────▶ [ PAUSED ] ────────▶ [ EXITED ]
+                      │             │ ▲ ✗ │               │                    │
+                      │ rm          └─┘   │ rm -f         │ rm -f              │ rm
+                      ▼           restart ▼               ▼                    ▼
+                      ────────────────────── [ REMOVED ] ───────────────────────
+
+        last: EXITED ━━restart━━▶ RUNNING
+        refused: RUNNING ──unpause──✗ (state unchanged)
+          Container web is not paused
+        [*X*] now  ━━▶ last move  ✗ refused  ● create/run
+        "#);
+}
+
+#[test]
+fn wide_ascii_removed() {
+    let view = LifecycleView {
+        container: Some("web".into()),
+        current: Some(S::Removed),
+        last: Some((S::Running, T::ForceRemove, S::Removed)),
+        refused: None,
+        note: None,
+    };
+    insta::assert_snapshot!(render_lifecycle(&view, &style(80, true)), @r#"
+        Container lifecycle of web: removed
+                                    +-------------- start/restart ---------------+
+                                    | +------------ stop/kill/die ------------+  |
+                                    | |     +- unpause --+                    |  |
+          create             start  v |     v  pause     |      stop/kill     v  |
+        * -----> [ CREATED ] ----> [ RUNNING ] ----> [ PAUSED ] --------> [ EXITED ]
+                      |             | ^   #               |                    |
+                      | rm          +-+   # rm -f         | rm -f              | rm
+                      v           restart v               v                    v
+                      ---------------------- [*REMOVED*] -----------------------
+
+        last: RUNNING ==rm -f==> REMOVED
+        [*X*] now  ==> last move  X refused  * create/run
+        "#);
+}

@@ -3,6 +3,7 @@
 pub mod arch;
 pub mod canvas;
 pub mod cow;
+pub mod disk;
 pub mod frame;
 pub mod layers;
 pub mod lifecycle;

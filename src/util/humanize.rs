@@ -187,7 +187,10 @@ mod tests {
 
     #[test]
     fn durations_follow_go_units_thresholds() {
-        assert_eq!(human_duration(Duration::milliseconds(999)), "Less than a second");
+        assert_eq!(
+            human_duration(Duration::milliseconds(999)),
+            "Less than a second"
+        );
         assert_eq!(human_duration(secs(-5)), "Less than a second");
         assert_eq!(human_duration(secs(1)), "1 second");
         assert_eq!(human_duration(secs(11)), "11 seconds");
@@ -260,7 +263,10 @@ mod tests {
 
     #[test]
     fn ellipsis_like_docker_ps_command_column() {
-        assert_eq!(ellipsis("sh -c 'echo hello; exit 3'", 20), "sh -c 'echo hello; …");
+        assert_eq!(
+            ellipsis("sh -c 'echo hello; exit 3'", 20),
+            "sh -c 'echo hello; …"
+        );
         assert_eq!(ellipsis("sleep 100000", 20), "sleep 100000");
         assert_eq!(ellipsis("abc", 0), "");
         assert_eq!(ellipsis("", 1), "");

@@ -9,6 +9,7 @@ pub mod layers;
 pub mod lifecycle;
 pub mod memory;
 pub mod style;
+pub mod template;
 pub mod units;
 
 pub use style::{Paint, Style};

@@ -1,10 +1,11 @@
 //! Reading the merged view: which layer a path comes from, and merged directory listings.
 use std::collections::BTreeSet;
 use std::fs::Metadata;
-use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::{FsError, OPAQUE_MARKER, UnionFs, WHITEOUT_PREFIX};
+use crate::image::changes::{is_kernel_whiteout, is_opaque_dir};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -42,15 +43,6 @@ pub(super) struct Found {
     pub meta: Metadata,
 }
 
-/// A kernel overlayfs whiteout: a char device 0:0 (lowers unpacked by the linux backend).
-pub(crate) fn is_kernel_whiteout(meta: &Metadata) -> bool {
-    meta.file_type().is_char_device() && meta.rdev() == 0
-}
-
-fn is_sim_opaque(dir: &Path) -> bool {
-    std::fs::symlink_metadata(dir.join(OPAQUE_MARKER)).is_ok()
-}
-
 fn has_whiteout(dir: &Path, name: &str) -> bool {
     std::fs::symlink_metadata(dir.join(format!("{WHITEOUT_PREFIX}{name}"))).is_ok()
 }
@@ -63,7 +55,7 @@ impl UnionFs {
         let mut found: Vec<Found> = Vec::new();
         for (layer, root) in self.layers() {
             let mut host = root.clone();
-            let mut opaque_above = is_sim_opaque(&host) && !comps.is_empty();
+            let mut opaque_above = is_opaque_dir(&host) && !comps.is_empty();
             let mut meta = None;
             let mut present = true;
             for (depth, name) in comps.iter().enumerate() {
@@ -85,7 +77,7 @@ impl UnionFs {
                             if !m.is_dir() {
                                 return Ok(found);
                             }
-                            opaque_above |= is_sim_opaque(&host);
+                            opaque_above |= is_opaque_dir(&host);
                         }
                         meta = Some(m);
                     }
@@ -100,7 +92,7 @@ impl UnionFs {
                 if !found.is_empty() && !is_dir {
                     return Ok(found);
                 }
-                let opaque = is_dir && is_sim_opaque(&host);
+                let opaque = is_dir && is_opaque_dir(&host);
                 found.push(Found { layer, host, meta });
                 if !is_dir || opaque {
                     return Ok(found);

@@ -13,10 +13,8 @@ use std::path::PathBuf;
 
 pub use lookup::{FileKind, Layer, Stat};
 
-/// Prefix of a whiteout file: `.wh.name` hides `name` of lower layers.
-pub const WHITEOUT_PREFIX: &str = ".wh.";
-/// Marker file inside a dir that hides all lower contents of that dir.
-pub const OPAQUE_MARKER: &str = ".wh..wh..opq";
+/// `.wh.name` hides `name` of lower layers; `.wh..wh..opq` makes its dir opaque.
+pub use crate::image::changes::{OPAQUE_MARKER, WHITEOUT_PREFIX};
 /// Symlink hops allowed while resolving one path (Linux's MAXSYMLINKS).
 const MAX_SYMLINK_HOPS: usize = 40;
 

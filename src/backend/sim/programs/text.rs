@@ -295,13 +295,11 @@ pub(crate) fn basename(args: &[String], out: &mut Out) {
     if trimmed.is_empty() && !path.is_empty() {
         base = "/".to_string();
     }
-    if let Some(suffix) = args.get(1) {
-        if base != *suffix {
-            base = base
-                .strip_suffix(suffix.as_str())
-                .unwrap_or(&base)
-                .to_string();
-        }
+    if let Some(suffix) = args.get(1).filter(|s| **s != base) {
+        base = base
+            .strip_suffix(suffix.as_str())
+            .unwrap_or(&base)
+            .to_string();
     }
     out.line(&base);
 }

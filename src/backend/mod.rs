@@ -75,7 +75,9 @@ pub struct LaunchSpec {
 /// What the backend observed about a container's main process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProcStatus {
-    Running { pid: Option<u32> },
+    Running {
+        pid: Option<u32>,
+    },
     Exited {
         code: i32,
         oom_killed: bool,

@@ -1,0 +1,194 @@
+//! The simulator's union filesystem: the merged view of read-only layer dirs (uppermost first)
+//! and a container's writable upper dir, as overlay2 would mount them, computed in user space.
+//! Deletions are recorded in the upper dir as AUFS-style whiteouts (`.wh.<name>`, and
+//! `.wh..wh..opq` for an opaque dir), the form tar layers use, so `commit` can tar the upper
+//! dir as it is. Lower dirs are never written; nothing outside the upper dir is ever written.
+mod lookup;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+pub use lookup::{FileKind, Layer, Stat};
+
+/// `.wh.name` hides `name` of lower layers; `.wh..wh..opq` makes its dir opaque.
+pub use crate::image::changes::{OPAQUE_MARKER, WHITEOUT_PREFIX};
+/// Symlink hops allowed while resolving one path (Linux's MAXSYMLINKS).
+const MAX_SYMLINK_HOPS: usize = 40;
+
+/// Errors, displayed as the text coreutils/busybox print after `prog: path: `.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    #[error("No such file or directory")]
+    NotFound,
+    #[error("Not a directory")]
+    NotADirectory,
+    #[error("Is a directory")]
+    IsADirectory,
+    #[error("Directory not empty")]
+    DirectoryNotEmpty,
+    #[error("File exists")]
+    FileExists,
+    #[error("Too many levels of symbolic links")]
+    TooManyLinks,
+    #[error("Invalid argument")]
+    InvalidArgument,
+    #[error("{source} ({path})")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl FsError {
+    fn io(path: impl Into<PathBuf>, source: std::io::Error) -> FsError {
+        FsError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// A container path already resolved: components under the container root, no `.`/`..`.
+pub type Comps = Vec<String>;
+
+/// `/a/b` for a component list (`/` for the root).
+pub fn comps_to_path(comps: &[String]) -> String {
+    if comps.is_empty() {
+        return "/".to_string();
+    }
+    let mut out = String::new();
+    for c in comps {
+        out.push('/');
+        out.push_str(c);
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionFs {
+    /// Read-only layer dirs, uppermost first.
+    lowers: Vec<PathBuf>,
+    /// The writable layer.
+    upper: PathBuf,
+}
+
+impl UnionFs {
+    pub fn new(lowers: Vec<PathBuf>, upper: PathBuf) -> UnionFs {
+        UnionFs { lowers, upper }
+    }
+
+    pub fn upper(&self) -> &std::path::Path {
+        &self.upper
+    }
+
+    pub fn lowers(&self) -> &[PathBuf] {
+        &self.lowers
+    }
+
+    /// Layer roots top-down: the upper first, then the lowers.
+    fn layers(&self) -> impl Iterator<Item = (Layer, &PathBuf)> {
+        std::iter::once((Layer::Upper, &self.upper)).chain(
+            self.lowers
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Layer::Lower(i), p)),
+        )
+    }
+
+    /// Resolve `path` (absolute, or relative to the absolute `cwd`) to components, following
+    /// symlinks inside the container root (`..` stops at the root, so nothing escapes it).
+    /// The last component's symlink is followed only when `follow_last`. The result need not
+    /// exist, but every parent must be a directory.
+    pub fn resolve(&self, cwd: &str, path: &str, follow_last: bool) -> Result<Comps, FsError> {
+        if path.is_empty() {
+            return Err(FsError::NotFound);
+        }
+        let joined = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("{cwd}/{path}")
+        };
+        let mut pending: std::collections::VecDeque<String> = split(&joined).collect();
+        let mut out: Comps = Vec::new();
+        let mut hops = 0;
+        while let Some(c) = pending.pop_front() {
+            if c == ".." {
+                out.pop();
+                continue;
+            }
+            out.push(c);
+            let is_last = pending.is_empty();
+            let stat = self.lstat_comps(&out);
+            match stat {
+                Ok(st) if st.kind == FileKind::Symlink && (follow_last || !is_last) => {
+                    hops += 1;
+                    if hops > MAX_SYMLINK_HOPS {
+                        return Err(FsError::TooManyLinks);
+                    }
+                    let target = st.link_target.unwrap_or_default();
+                    out.pop();
+                    if target.starts_with('/') {
+                        out.clear();
+                    }
+                    for (i, t) in split(&target).enumerate() {
+                        pending.insert(i, t);
+                    }
+                }
+                Ok(st) if st.kind != FileKind::Dir && !is_last => {
+                    return Err(FsError::NotADirectory);
+                }
+                Err(FsError::NotFound) if !is_last => return Err(FsError::NotFound),
+                Err(e) if !matches!(e, FsError::NotFound) => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stat without following a final symlink.
+    pub fn lstat(&self, cwd: &str, path: &str) -> Result<Stat, FsError> {
+        let comps = self.resolve(cwd, path, false)?;
+        self.lstat_comps(&comps)
+    }
+
+    /// Stat following symlinks.
+    pub fn stat(&self, cwd: &str, path: &str) -> Result<Stat, FsError> {
+        let comps = self.resolve(cwd, path, true)?;
+        self.lstat_comps(&comps)
+    }
+
+    pub fn exists(&self, cwd: &str, path: &str) -> bool {
+        self.stat(cwd, path).is_ok()
+    }
+
+    pub fn is_dir(&self, cwd: &str, path: &str) -> bool {
+        self.stat(cwd, path)
+            .map(|s| s.kind == FileKind::Dir)
+            .unwrap_or(false)
+    }
+
+    pub fn read_file(&self, cwd: &str, path: &str) -> Result<Vec<u8>, FsError> {
+        let comps = self.resolve(cwd, path, true)?;
+        let (st, host) = self.locate(&comps)?;
+        if st.kind == FileKind::Dir {
+            return Err(FsError::IsADirectory);
+        }
+        std::fs::read(&host).map_err(|e| FsError::io(host, e))
+    }
+
+    /// Merged listing of a directory (symlinks followed), sorted, without whiteout files.
+    pub fn read_dir(&self, cwd: &str, path: &str) -> Result<Vec<String>, FsError> {
+        let comps = self.resolve(cwd, path, true)?;
+        self.read_dir_comps(&comps)
+    }
+}
+
+/// Path components without empty and `.` parts.
+fn split(path: &str) -> impl Iterator<Item = String> + '_ {
+    path.split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .map(str::to_string)
+}

@@ -1,0 +1,188 @@
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// A two-layer fixture: base (busybox-like) and a top layer; returns (tmp, fs).
+pub(crate) fn fixture() -> (tempfile::TempDir, UnionFs) {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    let top = tmp.path().join("top");
+    let upper = tmp.path().join("upper");
+    for d in ["etc", "home/user", "var/log", "usr/bin", "root", "tmp"] {
+        std::fs::create_dir_all(base.join(d)).unwrap();
+    }
+    std::fs::write(base.join("etc/motd"), "hello from the image\n").unwrap();
+    std::fs::write(base.join("etc/group"), "root:x:0:\n").unwrap();
+    std::fs::write(base.join("home/user/notes"), "n\n").unwrap();
+    std::fs::write(base.join("var/log/syslog"), "log\n").unwrap();
+    std::fs::write(base.join("usr/bin/ls"), "").unwrap();
+    std::os::unix::fs::symlink("usr/bin", base.join("bin")).unwrap();
+    std::fs::set_permissions(base.join("var/log"), std::fs::Permissions::from_mode(0o750)).unwrap();
+    std::fs::set_permissions(
+        base.join("etc/motd"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    std::fs::create_dir_all(top.join("etc")).unwrap();
+    std::fs::write(top.join("etc/app.conf"), "x=1\n").unwrap();
+    std::fs::write(top.join("etc/.wh.group"), "").unwrap();
+    std::fs::create_dir_all(&upper).unwrap();
+    let fs = UnionFs::new(vec![top, base], upper);
+    (tmp, fs)
+}
+
+fn upper_tree(upper: &Path) -> String {
+    let mut out = Vec::new();
+    walk(upper, upper, &mut out);
+    out.sort();
+    out.join("\n")
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p: PathBuf = e.unwrap().path();
+        let rel = p.strip_prefix(root).unwrap().display().to_string();
+        let m = std::fs::symlink_metadata(&p).unwrap();
+        if m.is_dir() {
+            out.push(format!("{rel}/ {:o}", m.permissions().mode() & 0o7777));
+            walk(root, &p, out);
+        } else {
+            out.push(rel);
+        }
+    }
+}
+
+#[test]
+fn merged_listing_honours_whiteouts_from_lower_layers() {
+    let (_t, fs) = fixture();
+    assert_eq!(fs.read_dir("/", "/etc").unwrap(), ["app.conf", "motd"]);
+    assert!(matches!(
+        fs.read_file("/", "/etc/group"),
+        Err(FsError::NotFound)
+    ));
+    assert_eq!(
+        fs.stat("/", "/etc/app.conf").unwrap().layer,
+        Layer::Lower(0)
+    );
+    assert_eq!(fs.stat("/", "/etc/motd").unwrap().layer, Layer::Lower(1));
+}
+
+#[test]
+fn resolve_follows_symlinks_but_never_escapes_the_root() {
+    let (_t, fs) = fixture();
+    assert_eq!(
+        fs.resolve("/", "/bin/ls", true).unwrap(),
+        ["usr", "bin", "ls"]
+    );
+    assert_eq!(fs.resolve("/etc", "../../../bin", false).unwrap(), ["bin"]);
+    assert_eq!(
+        fs.resolve("/home", "user/./../user/notes", true).unwrap(),
+        ["home", "user", "notes"]
+    );
+    fs.symlink("/../../..", "/", "/up").unwrap();
+    assert_eq!(fs.resolve("/", "/up/etc", true).unwrap(), ["etc"]);
+    fs.symlink("loop", "/", "/loop").unwrap();
+    assert!(matches!(
+        fs.resolve("/", "/loop/x", true),
+        Err(FsError::TooManyLinks)
+    ));
+    assert!(matches!(
+        fs.resolve("/", "/etc/motd/x", true),
+        Err(FsError::NotADirectory)
+    ));
+}
+
+#[test]
+fn append_copies_up_with_mode_and_parent_dir_mode() {
+    let (_t, fs) = fixture();
+    fs.write_file("/", "/etc/motd", b"modified\n", true)
+        .unwrap();
+    fs.write_file("/", "/var/log/new", b"x", false).unwrap();
+    assert_eq!(
+        fs.read_file("/", "/etc/motd").unwrap(),
+        b"hello from the image\nmodified\n"
+    );
+    let st = fs.stat("/", "/etc/motd").unwrap();
+    assert_eq!((st.layer, st.mode), (Layer::Upper, 0o600));
+    insta::assert_snapshot!(upper_tree(fs.upper()), @r"
+    etc/ 755
+    etc/motd
+    var/ 755
+    var/log/ 750
+    var/log/new
+    ");
+}
+
+#[test]
+fn deletes_write_whiteouts_and_recreated_dir_is_opaque() {
+    let (_t, fs) = fixture();
+    fs.remove("/", "/etc/motd", false).unwrap();
+    fs.remove("/", "/home", true).unwrap();
+    fs.remove("/", "/var", true).unwrap();
+    fs.mkdir("/", "/var").unwrap();
+    fs.write_file("/", "/var/fresh", b"fresh\n", false).unwrap();
+    fs.write_file("/", "/tmp/t", b"", false).unwrap();
+    fs.remove("/", "/tmp/t", false).unwrap();
+    assert_eq!(fs.read_dir("/", "/var").unwrap(), ["fresh"]);
+    assert!(matches!(fs.stat("/", "/home"), Err(FsError::NotFound)));
+    assert!(matches!(fs.read_dir("/", "/home"), Err(FsError::NotFound)));
+    assert_eq!(fs.read_dir("/", "/etc").unwrap(), ["app.conf"]);
+    insta::assert_snapshot!(upper_tree(fs.upper()), @r"
+    .wh.home
+    etc/ 755
+    etc/.wh.motd
+    tmp/ 755
+    var/ 755
+    var/.wh..wh..opq
+    var/fresh
+    ");
+}
+
+#[test]
+fn errors_use_coreutils_wording() {
+    let (_t, fs) = fixture();
+    let msg = |r: Result<(), FsError>| r.unwrap_err().to_string();
+    assert_eq!(
+        msg(fs.remove("/", "/nope", false)),
+        "No such file or directory"
+    );
+    assert_eq!(msg(fs.remove("/", "/etc", false)), "Is a directory");
+    assert_eq!(msg(fs.mkdir("/", "/etc")), "File exists");
+    assert_eq!(msg(fs.rmdir("/", "/home")), "Directory not empty");
+    assert_eq!(
+        msg(fs.write_file("/", "/etc/motd/x", b"", false)),
+        "Not a directory"
+    );
+    assert_eq!(
+        msg(fs.write_file("/", "/etc", b"", false)),
+        "Is a directory"
+    );
+}
+
+#[test]
+fn rename_copy_chmod_touch_and_mkdir_p() {
+    let (_t, fs) = fixture();
+    fs.rename("/", "/home/user/notes", "/root/notes").unwrap();
+    assert_eq!(fs.read_file("/", "/root/notes").unwrap(), b"n\n");
+    assert!(fs.read_dir("/", "/home/user").unwrap().is_empty());
+    fs.copy("/", "/var", "/srv", true).unwrap();
+    assert_eq!(fs.read_file("/", "/srv/log/syslog").unwrap(), b"log\n");
+    fs.chmod("/", "/usr/bin/ls", 0o755).unwrap();
+    assert_eq!(fs.stat("/", "/bin/ls").unwrap().mode, 0o755);
+    fs.touch("/", "/a").unwrap();
+    assert_eq!(fs.stat("/", "/a").unwrap().size, 0);
+    fs.mkdir_all("/tmp", "x/y/z").unwrap();
+    assert!(fs.is_dir("/", "/tmp/x/y/z"));
+    fs.mkdir_all("/", "/tmp/x/y").unwrap();
+    assert!(std::fs::symlink_metadata(fs.lowers()[1].join("tmp/x")).is_err());
+}
+
+#[test]
+fn recreating_a_deleted_file_drops_its_whiteout() {
+    let (_t, fs) = fixture();
+    fs.remove("/", "/etc/motd", false).unwrap();
+    fs.write_file("/", "/etc/motd", b"new\n", false).unwrap();
+    assert_eq!(fs.read_file("/", "/etc/motd").unwrap(), b"new\n");
+    assert!(!fs.upper().join("etc/.wh.motd").exists());
+}

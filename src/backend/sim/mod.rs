@@ -1,2 +1,3 @@
 //! The simulated backend: processes modelled over the real store.
+pub mod shell;
 pub mod sys;

@@ -29,8 +29,13 @@ pub struct ProcInfo {
 pub trait Sys {
     fn read_file(&mut self, cwd: &str, path: &str) -> Result<Vec<u8>, String>;
     /// Create or truncate (append = false) or append to a file; copies up on write.
-    fn write_file(&mut self, cwd: &str, path: &str, data: &[u8], append: bool)
-    -> Result<(), String>;
+    fn write_file(
+        &mut self,
+        cwd: &str,
+        path: &str,
+        data: &[u8],
+        append: bool,
+    ) -> Result<(), String>;
     fn is_dir(&mut self, cwd: &str, path: &str) -> bool;
     /// Resolve a command name through PATH (or a path with '/'): the container path of the
     /// executable, or None when it is not found.

@@ -64,6 +64,37 @@ impl Outcome {
     }
 }
 
+/// Commands the shell carries out itself (everything else is looked up through `Sys`).
+pub fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        ":" | "true"
+            | "false"
+            | "set"
+            | "wait"
+            | "break"
+            | "continue"
+            | "echo"
+            | "printf"
+            | "pwd"
+            | "cd"
+            | "export"
+            | "unset"
+            | "shift"
+            | "exit"
+            | "sleep"
+            | "trap"
+            | "read"
+            | "test"
+            | "["
+            | "alloc"
+            | "free-mem"
+            | "exec"
+            | "."
+            | "source"
+    )
+}
+
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const MIB: u64 = 1024 * 1024;
 

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::Stream;
 use super::ast::{Command, Pipeline, Redir, RedirOp, SimpleCmd};
-use super::builtins::{Effect, Outcome};
+use super::builtins::{Effect, Outcome, is_builtin};
 use super::compile::{Instr, compile};
 use super::error::Flavour;
 use super::vm::{Frame, FrameKind, MAX_DEPTH, SUBRUN_BUDGET, ShellCtx, Stdin, Stop, Vm};
@@ -132,11 +132,13 @@ impl Vm {
             }
             return;
         }
-        // `read` takes one line of inherited input itself; everything else takes it all.
-        let stdin = match (&io.stdin, argv[0].as_str()) {
-            (Some(data), _) => data.clone(),
-            (None, "read") => String::new(),
-            (None, _) => self.initial_stdin(),
+        // Only programs take inherited input (all of it); `read` takes one line itself and
+        // other builtins leave it for the next reader.
+        let program = argv.iter().find(|a| *a != "exec").map(String::as_str);
+        let stdin = match &io.stdin {
+            Some(data) => data.clone(),
+            None if program.is_some_and(is_builtin) => String::new(),
+            None => self.initial_stdin(),
         };
         let outcome = self.dispatch(sys, &argv, &assigns, &stdin);
         self.apply(sys, outcome, &io, &stdin);

@@ -92,7 +92,10 @@ impl Parser {
             list.push(self.and_or()?);
             match self.peek() {
                 Some(Tok::Semi | Tok::Newline | Tok::Amp) => self.pos += 1,
-                _ => {}
+                None | Some(Tok::RParen) => {}
+                // `… fi done`: a keyword may follow a compound command directly.
+                Some(_) if self.peek_keyword().is_some_and(|k| RESERVED.contains(&k)) => {}
+                Some(tok) => return Err(SyntaxError::Unexpected(tok_text(tok))),
             }
         }
     }

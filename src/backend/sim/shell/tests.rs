@@ -484,3 +484,31 @@ fn run_to_completion_for_exec() {
     assert_eq!(adv.state, exited(1, 2));
     assert!(SimProcess::spawn(&[], vec![], "/", false, t0(), None).is_err());
 }
+
+#[test]
+fn read_loops_over_redirected_files_and_pipes() {
+    let mut sys = FakeSys::busybox();
+    sys.files.insert("/tmp/f".into(), b"one\ntwo\n".to_vec());
+    let adv = sh(r#"while read l; do echo "<$l>"; done < /tmp/f; cat /tmp/f | while read l; do echo "[$l]"; done; x=$(false); echo $? $(echo a | cat)"#)
+        .advance(&mut sys, secs(1));
+    assert_eq!(
+        adv.text(Stream::Stdout),
+        "<one>\n<two>\n[one]\n[two]\n1 a\n"
+    );
+}
+
+#[test]
+fn bash_flavour_syntax_error_and_keyword_after_compound() {
+    let mut sys = FakeSys::ubuntu();
+    let adv = spawn(&["bash", "-c", "echo 'x"]).advance(&mut sys, secs(1));
+    assert!(
+        adv.text(Stream::Stderr)
+            .starts_with("bash: -c: line 1: unexpected EOF while looking for matching `''")
+    );
+    assert_eq!(adv.state, exited(2, 0));
+    let (out, err, _) = run("for i in 1; do if true; then echo $i; fi done; echo a (b)");
+    assert_eq!(
+        (out.as_str(), err.as_str()),
+        ("", "sh: syntax error: unexpected \"(\"\n")
+    );
+}

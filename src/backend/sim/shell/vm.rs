@@ -275,11 +275,10 @@ impl Vm {
                     self.now = self.now.max(t);
                     self.wait = None;
                 }
-                Some(Wait::Input(vars)) => {
-                    if !self.resume_input(vars) {
-                        return Stop::WaitingInput;
-                    }
+                Some(Wait::Input(vars)) if !self.resume_input(vars.clone()) => {
+                    return Stop::WaitingInput;
                 }
+                Some(Wait::Input(_)) => {}
                 None => {}
             }
             // Traps run between commands of PID 1's own shell: while a nested shell (a

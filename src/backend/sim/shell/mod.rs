@@ -12,6 +12,7 @@ mod compile;
 mod error;
 mod exec;
 mod expand;
+mod external;
 mod lex;
 mod parse;
 mod printf;

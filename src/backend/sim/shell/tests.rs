@@ -512,3 +512,17 @@ fn bash_flavour_syntax_error_and_keyword_after_compound() {
         ("", "sh: syntax error: unexpected \"(\"\n")
     );
 }
+
+#[test]
+fn every_prefix_of_a_script_runs_without_panicking() {
+    let script = r#"trap 'echo t' TERM; x="a $(echo 'b' | cat)"; for i in 1 2; do if [ "${#x}" -gt 1 ] && test -n "$i"; then echo $((i*2)) >>/tmp/o 2>&1; elif false; then :; else printf '%s\n' "$x"; fi; done; while read l; do echo "$l"; done </tmp/o; { echo g; } | wc -l"#;
+    let mut sys = FakeSys::busybox();
+    for end in 0..=script.len() {
+        if !script.is_char_boundary(end) {
+            continue;
+        }
+        let _ = sh(&script[..end]).advance(&mut sys, secs(1));
+    }
+    let adv = sh(script).advance(&mut sys, secs(1));
+    assert_eq!(adv.state, exited(0, 0));
+}

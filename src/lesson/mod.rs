@@ -1,1 +1,19 @@
-//! (module under construction)
+//! Lessons, checks on engine state, the lesson runner (demo, proof, practice), the quiz bank
+//! with its spaced review, and `explain`.
+pub mod check;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod probe;
+pub mod runner;
+pub mod topics;
+
+#[cfg(test)]
+pub(crate) mod fake;
+
+pub use check::{Check, CheckResult};
+pub use error::LessonError;
+pub use model::{Backend, Lesson, Step};
+pub use parse::parse_lesson;
+pub use probe::StateProbe;
+pub use runner::{LessonHost, StepFailure, prove_checks_can_fail, run_demo};

@@ -1,10 +1,13 @@
 //! Lessons, checks on engine state, the lesson runner (demo, proof, practice), the quiz bank
 //! with its spaced review, and `explain`.
 pub mod check;
+mod check_eval;
 pub mod error;
 pub mod model;
 pub mod parse;
+pub mod practice;
 pub mod probe;
+pub mod progress;
 pub mod runner;
 pub mod topics;
 
@@ -15,5 +18,7 @@ pub use check::{Check, CheckResult};
 pub use error::LessonError;
 pub use model::{Backend, Lesson, Step};
 pub use parse::parse_lesson;
+pub use practice::{Input, PracticeEnd, practice};
 pub use probe::StateProbe;
+pub use progress::{LessonProgress, Progress};
 pub use runner::{LessonHost, StepFailure, prove_checks_can_fail, run_demo};

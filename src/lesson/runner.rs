@@ -198,7 +198,7 @@ pub fn prove_checks_can_fail(lesson: &Lesson, host: &mut dyn LessonHost) -> Chec
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lesson::fake::FakeHost;
     use crate::lesson::parse_lesson;

@@ -8,6 +8,8 @@ pub mod parse;
 pub mod practice;
 pub mod probe;
 pub mod progress;
+pub mod quiz;
+pub mod review;
 pub mod runner;
 pub mod topics;
 
@@ -21,4 +23,6 @@ pub use parse::parse_lesson;
 pub use practice::{Input, PracticeEnd, practice};
 pub use probe::StateProbe;
 pub use progress::{LessonProgress, Progress};
+pub use quiz::{Question, QuestionKind, parse_quiz};
+pub use review::{Attempt, next_question};
 pub use runner::{LessonHost, StepFailure, prove_checks_can_fail, run_demo};

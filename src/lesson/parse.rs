@@ -36,7 +36,7 @@ use super::topics::{DIAGRAMS, is_topic};
 type Res<'a, T> = IResult<&'a str, T>;
 
 /// `key: value` → (key, value); keys are lowercase words.
-fn keyed(line: &str) -> Res<'_, (&str, &str)> {
+pub(super) fn keyed(line: &str) -> Res<'_, (&str, &str)> {
     (
         terminated(
             take_while1(|c: char| c.is_ascii_lowercase()),
@@ -54,7 +54,7 @@ fn heading<'a>(
 }
 
 /// `- [ ] text` / `- [x] text` → (right, text)
-fn choice(line: &str) -> Res<'_, (bool, &str)> {
+pub(super) fn choice(line: &str) -> Res<'_, (bool, &str)> {
     let mark = take_while1(|c: char| c == ' ' || c == 'x' || c == 'X');
     let (text, m) = delimited(tag("- ["), mark, (tag("]"), space0)).parse(line)?;
     Ok(("", (m.trim().eq_ignore_ascii_case("x"), text)))

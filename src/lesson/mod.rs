@@ -3,6 +3,7 @@
 pub mod check;
 mod check_eval;
 pub mod error;
+pub mod explain;
 pub mod model;
 pub mod parse;
 pub mod practice;
@@ -18,6 +19,7 @@ pub(crate) mod fake;
 
 pub use check::{Check, CheckResult};
 pub use error::LessonError;
+pub use explain::explain;
 pub use model::{Backend, Lesson, Step};
 pub use parse::parse_lesson;
 pub use practice::{Input, PracticeEnd, practice};

@@ -1,5 +1,6 @@
 //! Lessons, checks on engine state, the lesson runner (demo, proof, practice), the quiz bank
 //! with its spaced review, and `explain`.
+pub mod catalog;
 pub mod check;
 mod check_eval;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod topics;
 #[cfg(test)]
 pub(crate) mod fake;
 
+pub use catalog::{LESSONS, builtin_lesson, builtin_quiz, lesson_from_file};
 pub use check::{Check, CheckResult};
 pub use error::LessonError;
 pub use explain::explain;

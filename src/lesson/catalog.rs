@@ -152,4 +152,20 @@ mod tests {
         let e = lesson_from_file(std::path::Path::new("/nonexistent/x.md")).unwrap_err();
         assert!(e.to_string().starts_with("/nonexistent/x.md: "));
     }
+
+    /// The lessons that only use the lifecycle verbs the fake host knows play to the end,
+    /// and every one of their checks fails when its step's commands are left out.
+    #[test]
+    fn lifecycle_lessons_pass_and_their_checks_can_fail() {
+        use crate::lesson::fake::FakeHost;
+        use crate::lesson::runner::{prove_checks_can_fail, run_demo};
+        for name in ["lifecycle", "pause-vs-stop"] {
+            let lesson = builtin_lesson(name).unwrap().unwrap();
+            let mut host = FakeHost::default();
+            run_demo(&lesson, &mut host, &mut |_| {}).unwrap_or_else(|f| panic!("{name}: {f}"));
+            let proof = prove_checks_can_fail(&lesson, &mut host);
+            assert!(proof.is_sound(), "{name}: {:?}", proof.vacuous);
+            assert!(proof.unchecked.is_empty(), "{name}");
+        }
+    }
 }

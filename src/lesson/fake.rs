@@ -67,7 +67,7 @@ impl StateProbe for FakeProbe {
 }
 
 /// Understands `run -d --name N IMG…`, `create --name N IMG…`, start, pause, unpause, stop,
-/// kill, rm [-f]; anything else prints nothing and succeeds. Records every line it ran.
+/// kill, restart, rm [-f]; anything else prints nothing and succeeds. Records every line it ran.
 #[derive(Debug, Default)]
 pub struct FakeHost {
     pub probe: FakeProbe,
@@ -107,7 +107,7 @@ impl LessonHost for FakeHost {
                     .insert(name.clone(), if st == S::Running { 1 << 20 } else { 0 });
                 return (format!("{name}-id\n"), String::new(), 0);
             }
-            Some(verb @ ("start" | "pause" | "unpause" | "stop" | "kill" | "rm")) => {
+            Some(verb @ ("start" | "restart" | "pause" | "unpause" | "stop" | "kill" | "rm")) => {
                 let Some(now) = p.container_status(&target) else {
                     return (
                         String::new(),
@@ -117,6 +117,7 @@ impl LessonHost for FakeHost {
                 };
                 let next = match (verb, now) {
                     ("start", S::Created | S::Exited) => S::Running,
+                    ("restart", S::Running | S::Exited) => S::Running,
                     ("pause", S::Running) => S::Paused,
                     ("unpause", S::Paused) => S::Running,
                     ("stop" | "kill", S::Running | S::Paused) => S::Exited,

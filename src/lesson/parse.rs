@@ -1,6 +1,6 @@
 //! The lesson file format: a Markdown dialect a teacher edits and a web page renders.
 //!
-//! ```text
+//! ````text
 //! # Title
 //! backends: sim, linux
 //! topic: lifecycle
@@ -19,7 +19,7 @@
 //! - [ ] a wrong choice
 //! - [x] the right choice
 //! explain: why
-//! ```
+//! ````
 use nom::{
     IResult, Parser,
     bytes::complete::{tag, take_while1},

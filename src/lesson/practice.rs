@@ -128,10 +128,8 @@ pub fn practice(
             }
             _ => {
                 let (text, code) = echo_run(host, line);
-                out(&text
-                    .split_once('\n')
-                    .map_or("", |(_, rest)| rest)
-                    .to_string());
+                // the echoed command line is already on the student's screen
+                out(text.split_once('\n').map_or("", |(_, rest)| rest));
                 let done = if step.checks.is_empty() {
                     code == 0 && step.commands.iter().any(|c| verb(c) == verb(line))
                 } else {

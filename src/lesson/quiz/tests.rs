@@ -18,10 +18,13 @@ fn the_bank_parses_and_covers_every_topic() {
     for kind in ["choice", "short", "prove"] {
         let n = bank
             .iter()
-            .filter(|q| match (&q.kind, kind) {
-                (QuestionKind::Choice(_), "choice") | (QuestionKind::Short(_), "short") => true,
-                (QuestionKind::Prove { .. }, "prove") => true,
-                _ => false,
+            .filter(|q| {
+                matches!(
+                    (&q.kind, kind),
+                    (QuestionKind::Choice(_), "choice")
+                        | (QuestionKind::Short(_), "short")
+                        | (QuestionKind::Prove { .. }, "prove")
+                )
             })
             .count();
         assert!(n >= 5, "only {n} {kind} questions");

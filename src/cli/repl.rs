@@ -95,6 +95,7 @@ pub fn run_repl(session: &mut Session, banner: &str) -> i32 {
                 .engine
                 .store
                 .tags()
+                .unwrap_or_default()
                 .into_iter()
                 .map(|(r, _)| r.familiar())
                 .collect(),

@@ -116,6 +116,7 @@ impl Engine {
         let mut tags: Vec<String> = self
             .store
             .tags()
+            .unwrap_or_default()
             .into_iter()
             .filter(|(_, i)| i == id)
             .map(|(r, _)| r.familiar())
@@ -202,7 +203,7 @@ impl Engine {
 
     fn images_rows(&self, o: &ImagesOptions) -> EngineResult<Vec<Value>> {
         let now = self.now();
-        let tags = self.store.tags();
+        let tags = self.store.tags()?;
         let mut rows: Vec<(String, Value)> = Vec::new();
         for id in self.store.list_image_ids()? {
             let raw = self.image_json_raw(&id)?;
@@ -215,7 +216,7 @@ impl Engine {
             let mut refs: Vec<(String, String)> = tags
                 .iter()
                 .filter(|(_, i)| *i == id)
-                .map(|(r, _)| (r.repository_familiar(), r.tag().to_string()))
+                .map(|(r, _)| (r.familiar_name(), r.tag.clone().unwrap_or_else(|| "latest".to_string())))
                 .collect();
             refs.sort();
             if refs.is_empty() {

@@ -172,8 +172,8 @@ impl Engine {
                 let (kind, action) = match ch.kind {
                     DiffKind::Added => (ChangeKind::Added, CowAction::New),
                     DiffKind::Deleted => (ChangeKind::Deleted, CowAction::Whiteout),
-                    DiffKind::Changed if ch.opaque => (ChangeKind::Changed, CowAction::OpaqueDir),
-                    DiffKind::Changed => (ChangeKind::Changed, CowAction::CopiedUp),
+                    DiffKind::Modified if ch.opaque => (ChangeKind::Changed, CowAction::OpaqueDir),
+                    DiffKind::Modified => (ChangeKind::Changed, CowAction::CopiedUp),
                 };
                 let upper_path = plan.upper.join(ch.path.trim_start_matches('/'));
                 let size = std::fs::symlink_metadata(&upper_path)

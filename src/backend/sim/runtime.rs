@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::shell::{Advance, OutputChunk, ProcState, SignalOutcome, SimProcess, Stream};
+use super::sys::ProcInfo;
 use super::system::SimSystem;
 use super::unionfs::UnionFs;
 use crate::backend::{
@@ -18,6 +19,8 @@ use crate::util::{Clock, Output};
 pub const SIM_HOST_MEMORY: u64 = 8 * 1024 * 1024 * 1024;
 /// How far `wait` with no timeout fast-forwards before it reports "still running".
 const WAIT_HORIZON_SECS: i64 = 24 * 3600;
+/// The pid an exec'd process gets inside the container (the simulator's own numbering).
+const EXEC_PID: u32 = 7;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ProcFile {
@@ -101,6 +104,17 @@ fn union(spec: &LaunchSpec) -> UnionFs {
     UnionFs::new(spec.rootfs.lower_dirs.clone(), spec.rootfs.upper.clone())
 }
 
+/// The simulated system a container's programs see: its files, hostname and process table.
+fn system<'a>(fs: &'a mut UnionFs, spec: &LaunchSpec, now: DateTime<Utc>) -> SimSystem<'a> {
+    let mut sys = SimSystem::new(fs, spec.hostname.clone(), now);
+    sys.procs = vec![ProcInfo {
+        pid: 1,
+        user: "root".to_string(),
+        command: spec.argv.join(" "),
+    }];
+    sys
+}
+
 impl SimRuntime {
     pub fn new() -> SimRuntime {
         SimRuntime
@@ -115,7 +129,7 @@ impl SimRuntime {
         attached: Option<&mut Output>,
     ) -> RtResult<Advance> {
         let mut fs = union(spec);
-        let mut sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        let mut sys = system(&mut fs, spec, until);
         let adv = pf.process.advance(&mut sys, until);
         append_log(spec, &adv.output)?;
         copy_out(&adv.output, attached);
@@ -238,10 +252,17 @@ impl Runtime for SimRuntime {
         let mut env = spec.env.clone();
         env.extend(opts.env.iter().cloned());
         let workdir = opts.workdir.clone().unwrap_or_else(|| spec.workdir.clone());
-        let mut process = SimProcess::spawn_exec(argv, env_pairs(&env), &workdir, now)
-            .map_err(|e| RuntimeError::Failed(e.to_string()))?;
+        // An exec'd process is not PID 1: untrapped signals kill it.
+        let mut process = SimProcess::spawn(argv, env_pairs(&env), &workdir, false, now, None)
+            .map_err(|e| RuntimeError::Failed(e.to_string()))?
+            .with_pid(EXEC_PID);
         let mut fs = union(spec);
-        let mut sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        let mut sys = system(&mut fs, spec, now);
+        sys.procs.push(ProcInfo {
+            pid: EXEC_PID,
+            user: "root".to_string(),
+            command: argv.join(" "),
+        });
         let mut end = now;
         let mut code = 0;
         loop {
@@ -270,7 +291,7 @@ impl Runtime for SimRuntime {
         let mut pf = Self::loaded(spec)?;
         let now = clock.now();
         let mut fs = union(spec);
-        let mut sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        let mut sys = system(&mut fs, spec, now);
         let adv = pf.process.feed_line(&mut sys, line, now);
         append_log(spec, &adv.output)?;
         copy_out(&adv.output, Some(out));
@@ -288,7 +309,7 @@ impl Runtime for SimRuntime {
     fn prompt(&mut self, spec: &LaunchSpec) -> RtResult<String> {
         let pf = Self::loaded(spec)?;
         let mut fs = union(spec);
-        let sys = SimSystem::new(&mut fs, &spec.hostname, &spec.argv);
+        let sys = system(&mut fs, spec, Utc::now());
         Ok(pf.process.prompt(&sys))
     }
 

@@ -1,1 +1,7 @@
-//! (module under construction)
+//! Transcripts: recorded sessions replayed by tests. `format` reads and writes the file
+//! format; `diff` shows mismatches and redacts values that vary on a real kernel.
+pub mod diff;
+pub mod format;
+
+pub use diff::{Redaction, VOLATILE, redact, unified_diff};
+pub use format::{Block, Transcript, TranscriptError};

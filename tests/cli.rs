@@ -18,15 +18,15 @@ fn text(b: &[u8]) -> String {
 #[test]
 fn batch_mode_prints_exactly_what_docker_prints_and_state_persists() {
     let root = tempfile::tempdir().unwrap();
-    let out = dockerlings(root.path(), &["-c", "run -d --name w busybox sleep 99; ps --format '{{.Names}} {{.Status}}'"]);
+    let out = dockerlings(root.path(), &["-c", "run -d --name web busybox sleep 99; ps --format '{{.Names}} {{.Status}}'"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");
     assert_eq!(lines[0].len(), 64, "the id: {stdout}");
-    assert!(lines[1].starts_with("w Up "), "{stdout}");
+    assert!(lines[1].starts_with("web Up "), "{stdout}");
     // A second invocation sees the same container, and the deterministic clock went on.
-    let out = dockerlings(root.path(), &["-c", "inspect --format '{{.State.Status}}' w"]);
+    let out = dockerlings(root.path(), &["-c", "inspect --format '{{.State.Status}}' web"]);
     assert_eq!(text(&out.stdout), "running\n");
 }
 

@@ -141,7 +141,9 @@ impl Engine {
             refused: None,
             memory_samples: Vec::new(),
         };
-        let hostconfig_path = self.container_dir(&id).join("hostconfig.json");
+        let dir = self.container_dir(&id);
+        std::fs::create_dir_all(&dir).map_err(|e| EngineError::io(&dir, e))?;
+        let hostconfig_path = dir.join("hostconfig.json");
         let hostconfig = serde_json::to_vec(&c.host_config).map_err(|e| EngineError::Corrupt {
             path: hostconfig_path.clone(),
             message: e.to_string(),

@@ -60,6 +60,10 @@ impl Engine {
         deterministic: bool,
     ) -> EngineResult<Engine> {
         let store = Store::open(root, runtime.kind())?;
+        if deterministic {
+            // Cache ids, short links and temporary names follow the seed too.
+            store.set_deterministic_seed(Some("dockerlings".to_string()));
+        }
         let mut engine = Engine {
             store,
             runtime,

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use dockerlings::cli::SessionOptions;
 use dockerlings::cli::repl::{run_batch, run_repl};
 use dockerlings::cli::start::{BackendChoice, choose_backend, open_session, root_or_default};
-use dockerlings::cli::SessionOptions;
 use dockerlings::render::style::Style;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -113,10 +113,20 @@ fn real_main() -> anyhow::Result<i32> {
     let width = terminal_size::terminal_size()
         .map(|(w, _)| usize::from(w.0))
         .unwrap_or(80);
-    let diagrams = if cli.diagrams { true } else if cli.no_diagrams { false } else { !batch };
+    let diagrams = if cli.diagrams {
+        true
+    } else if cli.no_diagrams {
+        false
+    } else {
+        !batch
+    };
     let opts = SessionOptions {
         diagrams,
-        style: Style { width, color, ascii: false },
+        style: Style {
+            width,
+            color,
+            ascii: false,
+        },
         interactive: !batch,
     };
     let deterministic = cli.deterministic.unwrap_or(false);
@@ -130,7 +140,9 @@ fn real_main() -> anyhow::Result<i32> {
             Some(s) => s.clone(),
             None => {
                 let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).context("reading the script from stdin")?;
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .context("reading the script from stdin")?;
                 s
             }
         };
@@ -138,7 +150,10 @@ fn real_main() -> anyhow::Result<i32> {
     }
     let banner = match &fallback {
         Some(why) => format!("dockerlings — learn Docker by doing it  [backend: sim — {why}]"),
-        None => format!("dockerlings — learn Docker by doing it  [backend: {}]", kind.as_str()),
+        None => format!(
+            "dockerlings — learn Docker by doing it  [backend: {}]",
+            kind.as_str()
+        ),
     };
     Ok(run_repl(&mut session, &banner))
 }

@@ -18,7 +18,13 @@ fn text(b: &[u8]) -> String {
 #[test]
 fn batch_mode_prints_exactly_what_docker_prints_and_state_persists() {
     let root = tempfile::tempdir().unwrap();
-    let out = dockerlings(root.path(), &["-c", "run -d --name web busybox sleep 99; ps --format '{{.Names}} {{.Status}}'"]);
+    let out = dockerlings(
+        root.path(),
+        &[
+            "-c",
+            "run -d --name web busybox sleep 99; ps --format '{{.Names}} {{.Status}}'",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -26,21 +32,30 @@ fn batch_mode_prints_exactly_what_docker_prints_and_state_persists() {
     assert_eq!(lines[0].len(), 64, "the id: {stdout}");
     assert!(lines[1].starts_with("web Up "), "{stdout}");
     // A second invocation sees the same container, and the deterministic clock went on.
-    let out = dockerlings(root.path(), &["-c", "inspect --format '{{.State.Status}}' web"]);
+    let out = dockerlings(
+        root.path(),
+        &["-c", "inspect --format '{{.State.Status}}' web"],
+    );
     assert_eq!(text(&out.stdout), "running\n");
 }
 
 #[test]
 fn batch_exit_status_is_the_last_commands_and_errors_go_to_stderr() {
     let root = tempfile::tempdir().unwrap();
-    let out = dockerlings(root.path(), &["-c", "start nosuch; run busybox sh -c 'echo hello; exit 3'"]);
+    let out = dockerlings(
+        root.path(),
+        &["-c", "start nosuch; run busybox sh -c 'echo hello; exit 3'"],
+    );
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(text(&out.stdout), "hello\n");
     assert_eq!(
         text(&out.stderr),
         "Error response from daemon: No such container: nosuch\nError: failed to start containers: nosuch\n"
     );
-    let out = dockerlings(root.path(), &["-c", "inspect --format '{{.State.Status}}' lc"]);
+    let out = dockerlings(
+        root.path(),
+        &["-c", "inspect --format '{{.State.Status}}' lc"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stderr), "Error: No such object: lc\n");
 }
@@ -76,23 +91,48 @@ fn script_from_stdin_runs_when_stdin_is_not_a_terminal() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).ends_with("c1: Created\n"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).ends_with("c1: Created\n"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
 fn replay_exits_1_with_a_diff_on_a_corrupted_transcript() {
     let dir = tempfile::tempdir().unwrap();
-    let good = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/transcripts/lifecycle.txt")).unwrap();
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/transcripts/lifecycle.txt"
+    ))
+    .unwrap();
     let file = dir.path().join("t.txt");
     std::fs::write(&file, &good).unwrap();
-    let ok = Command::new(env!("CARGO_BIN_EXE_dockerlings")).arg("replay").arg(&file).output().unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}{}", text(&ok.stdout), text(&ok.stderr));
+    let ok = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .arg("replay")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}{}",
+        text(&ok.stdout),
+        text(&ok.stderr)
+    );
     // Corrupt one output line.
     let bad = good.replacen("running\n", "runnning\n", 1);
     assert_ne!(bad, good);
     std::fs::write(&file, &bad).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_dockerlings")).arg("replay").arg(&file).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .arg("replay")
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let diff = text(&out.stdout);
-    assert!(diff.contains("-runnning") && diff.contains("+running"), "{diff}");
+    assert!(
+        diff.contains("-runnning") && diff.contains("+running"),
+        "{diff}"
+    );
 }

@@ -19,7 +19,10 @@ fn transcripts() -> Vec<PathBuf> {
 
 #[test]
 fn there_are_enough_transcripts() {
-    assert!(transcripts().len() >= 8, "issue 2 asks for at least 8 transcripts");
+    assert!(
+        transcripts().len() >= 8,
+        "issue 2 asks for at least 8 transcripts"
+    );
 }
 
 #[test]

@@ -100,13 +100,20 @@ pub fn show(session: &mut Session, inv: &Invocation, out: &mut Output) -> i32 {
         Verb::ShowLifecycle => {
             if let Some(name) = &arg {
                 if session.engine.container(name).is_none()
-                    && session.engine.lifecycle_view(Some(name)).container.is_none()
+                    && session
+                        .engine
+                        .lifecycle_view(Some(name))
+                        .container
+                        .is_none()
                 {
                     out.errln(&format!("Error: No such container: {name}"));
                     return 1;
                 }
             }
-            Ok(render_lifecycle(&session.engine.lifecycle_view(arg.as_deref()), &style))
+            Ok(render_lifecycle(
+                &session.engine.lifecycle_view(arg.as_deref()),
+                &style,
+            ))
         }
         Verb::ShowLayers => session
             .engine

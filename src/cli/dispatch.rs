@@ -78,7 +78,9 @@ fn run_options(inv: &Invocation) -> RunOptions {
 fn run_error(e: &EngineError, out: &mut Output, verb: &str) -> i32 {
     let text = e.to_string();
     let (first, rest) = match text.split_once('\n') {
-        Some((a, b)) if text.starts_with("Unable to find image") => (a.to_string(), Some(b.to_string())),
+        Some((a, b)) if text.starts_with("Unable to find image") => {
+            (a.to_string(), Some(b.to_string()))
+        }
         _ => (text.clone(), None),
     };
     match rest {
@@ -136,7 +138,9 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
                 out.outln("WARNING! This will remove all stopped containers.");
                 out.outln("Are you sure you want to continue? [y/N] (dockerlings: answer with -f)");
             }
-            engine_call(session, &mut out, |e, out| Ok(e.cmd_container_prune(confirmed, out)))
+            engine_call(session, &mut out, |e, out| {
+                Ok(e.cmd_container_prune(confirmed, out))
+            })
         }
         _ => engine_call(session, &mut out, |e, out| Ok(engine_verb(e, inv, out))),
     };
@@ -162,7 +166,11 @@ fn engine_call(
 
 fn run_or_create(session: &mut Session, inv: &Invocation, out: &mut Output) -> i32 {
     let o = run_options(inv);
-    let verb = if inv.verb == Verb::Run { "run" } else { "create" };
+    let verb = if inv.verb == Verb::Run {
+        "run"
+    } else {
+        "create"
+    };
     let mut inner = Output::default();
     let result = session.with_engine(|e| {
         if inv.verb == Verb::Create {
@@ -197,7 +205,11 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
         Verb::Start => e.cmd_start(args, f.is_set("attach"), out),
         Verb::Stop => e.cmd_stop(args, f.int("time"), out),
         Verb::Restart => e.cmd_restart(args, f.int("time"), out),
-        Verb::Kill => e.cmd_kill(args, f.given("signal").then(|| f.string("signal")).flatten(), out),
+        Verb::Kill => e.cmd_kill(
+            args,
+            f.given("signal").then(|| f.string("signal")).flatten(),
+            out,
+        ),
         Verb::Pause => e.cmd_pause(args, out),
         Verb::Unpause => e.cmd_unpause(args, out),
         Verb::Rm => e.cmd_rm(args, f.is_set("force"), out),
@@ -228,7 +240,10 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
             args.first().map(String::as_str).unwrap_or_default(),
             &LogsOptions {
                 follow: f.is_set("follow"),
-                tail: f.given("tail").then(|| f.string("tail").map(str::to_string)).flatten(),
+                tail: f
+                    .given("tail")
+                    .then(|| f.string("tail").map(str::to_string))
+                    .flatten(),
                 timestamps: f.is_set("timestamps"),
             },
             out,
@@ -275,11 +290,17 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
         }
         Verb::Version => {
             out.outln("Client:");
-            out.outln(&format!(" Version:           {} (dockerlings)", env!("CARGO_PKG_VERSION")));
+            out.outln(&format!(
+                " Version:           {} (dockerlings)",
+                env!("CARGO_PKG_VERSION")
+            ));
             out.outln(" API version:       1.41");
             out.outln("");
             out.outln("Server:");
-            out.outln(&format!(" Engine:\n  Version:          20.10.24-dockerlings ({} backend)", e.backend().as_str()));
+            out.outln(&format!(
+                " Engine:\n  Version:          20.10.24-dockerlings ({} backend)",
+                e.backend().as_str()
+            ));
             0
         }
         other => {

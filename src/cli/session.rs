@@ -83,20 +83,25 @@ impl Session {
     }
 
     fn record_line(&mut self, line: &str, outcome: &LineOutcome) {
-        let is_record_cmd = line.trim_start().trim_start_matches("docker ").starts_with("record ");
+        let is_record_cmd = line
+            .trim_start()
+            .trim_start_matches("docker ")
+            .starts_with("record ");
         let Some(rec) = self.recording.as_mut() else {
             return;
         };
         if is_record_cmd || line.trim().is_empty() {
             return;
         }
-        rec.transcript.blocks.push(crate::transcript::format::Block {
-            preamble: Vec::new(),
-            command: line.to_string(),
-            stdout: outcome.output.stdout.clone(),
-            stderr: outcome.output.stderr.clone(),
-            exit: outcome.exit,
-        });
+        rec.transcript
+            .blocks
+            .push(crate::transcript::format::Block {
+                preamble: Vec::new(),
+                command: line.to_string(),
+                stdout: outcome.output.stdout.clone(),
+                stderr: outcome.output.stderr.clone(),
+                exit: outcome.exit,
+            });
         let text = rec.transcript.render();
         if let Err(e) = crate::store::write_file_atomic(&rec.path, text.as_bytes()) {
             eprintln!("dockerlings: cannot write {}: {e}", rec.path.display());

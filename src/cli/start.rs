@@ -23,7 +23,10 @@ pub fn choose_backend(choice: BackendChoice) -> Result<(BackendKind, Option<Stri
             .map_err(|why| format!("the linux backend cannot run here: {why}")),
         BackendChoice::Auto => match crate::backend::linux::probe() {
             Ok(()) => Ok((BackendKind::Linux, None)),
-            Err(why) => Ok((BackendKind::Sim, Some(format!("using the simulator: {why}")))),
+            Err(why) => Ok((
+                BackendKind::Sim,
+                Some(format!("using the simulator: {why}")),
+            )),
         },
     }
 }

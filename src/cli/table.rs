@@ -47,7 +47,11 @@ pub fn print_rows(
         }
     }
     if is_table {
-        out.out(&template::tabwrite(&text, 10, 3));
+        let table = template::tabwrite(&text, 10, 3);
+        out.out(&table);
+        if !table.ends_with('\n') {
+            out.out("\n");
+        }
     } else {
         out.out(&text);
     }

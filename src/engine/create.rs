@@ -86,10 +86,13 @@ impl Engine {
         };
         let hostname = o.hostname.clone().unwrap_or_else(|| id[..12].to_string());
         let top_chain = self.image_top_chain(&image_id)?;
-        self.store
-            .create_rw_layer(&id, top_chain.as_deref(), &crate::store::InitFiles {
+        self.store.create_rw_layer(
+            &id,
+            top_chain.as_deref(),
+            &crate::store::InitFiles {
                 hostname: hostname.clone(),
-            })?;
+            },
+        )?;
 
         let now = self.now();
         let c = Container {

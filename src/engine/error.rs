@@ -21,7 +21,9 @@ pub enum EngineError {
     NotPaused(String),
     #[error("Error response from daemon: Container {0} is already paused")]
     AlreadyPaused(String),
-    #[error("Error response from daemon: Container {0} is paused, unpause the container before exec")]
+    #[error(
+        "Error response from daemon: Container {0} is paused, unpause the container before exec"
+    )]
     ExecPaused(String),
     #[error("Error response from daemon: cannot start a paused container, try unpause instead")]
     StartPaused,
@@ -33,7 +35,9 @@ pub enum EngineError {
         "Error response from daemon: You cannot remove a paused container {0}. Unpause and then stop the container before attempting removal or force remove"
     )]
     RemovePaused(String),
-    #[error("Error response from daemon: Cannot kill container: {name}: Container {id} is not running")]
+    #[error(
+        "Error response from daemon: Cannot kill container: {name}: Container {id} is not running"
+    )]
     KillNotRunning { name: String, id: String },
     #[error("Error response from daemon: Cannot kill container: {0}: No such container: {0}")]
     KillNoSuch(String),

@@ -34,7 +34,10 @@ pub fn chain_ids(diff_ids: &[String]) -> Vec<String> {
     for d in diff_ids {
         let next = match out.last() {
             None => d.clone(),
-            Some(prev) => format!("sha256:{}", hex::encode(Sha256::digest(format!("{prev} {d}")))),
+            Some(prev) => format!(
+                "sha256:{}",
+                hex::encode(Sha256::digest(format!("{prev} {d}")))
+            ),
         };
         out.push(next);
     }
@@ -77,7 +80,10 @@ impl Engine {
     pub fn image_json_raw(&self, id: &str) -> EngineResult<Value> {
         let bytes = self.store.image_config_bytes(id)?;
         serde_json::from_slice(&bytes).map_err(|e| EngineError::Corrupt {
-            path: self.root().join("image/overlay2/imagedb/content/sha256").join(id),
+            path: self
+                .root()
+                .join("image/overlay2/imagedb/content/sha256")
+                .join(id),
             message: e.to_string(),
         })
     }
@@ -212,11 +218,20 @@ impl Engine {
                 .map(|t| t.with_timezone(&chrono::Utc))
                 .unwrap_or(now);
             let size = human_size(self.image_size(&id)?);
-            let shown_id = if o.no_trunc { id.clone() } else { short_image_id(&id) };
+            let shown_id = if o.no_trunc {
+                id.clone()
+            } else {
+                short_image_id(&id)
+            };
             let mut refs: Vec<(String, String)> = tags
                 .iter()
                 .filter(|(_, i)| *i == id)
-                .map(|(r, _)| (r.familiar_name(), r.tag.clone().unwrap_or_else(|| "latest".to_string())))
+                .map(|(r, _)| {
+                    (
+                        r.familiar_name(),
+                        r.tag.clone().unwrap_or_else(|| "latest".to_string()),
+                    )
+                })
                 .collect();
             refs.sort();
             if refs.is_empty() {
@@ -268,7 +283,9 @@ mod tests {
             ids[1],
             format!(
                 "sha256:{}",
-                hex::encode(<sha2::Sha256 as sha2::Digest>::digest("sha256:aa sha256:bb"))
+                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+                    "sha256:aa sha256:bb"
+                ))
             )
         );
     }

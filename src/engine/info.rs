@@ -8,14 +8,19 @@ use crate::util::Output;
 
 impl Engine {
     pub fn info_json(&self) -> Value {
-        let count = |s: ContainerStatus| self.containers.values().filter(|c| c.status() == s).count();
+        let count =
+            |s: ContainerStatus| self.containers.values().filter(|c| c.status() == s).count();
         let running = count(ContainerStatus::Running);
         let paused = count(ContainerStatus::Paused);
         let total = self.containers.len();
         let images = self.store.list_image_ids().map(|v| v.len()).unwrap_or(0);
         let (kernel, os, cgroup_version) = match self.backend() {
             // The simulator invents no kernel evidence.
-            BackendKind::Sim => ("(simulated)".to_string(), "dockerlings simulator".to_string(), "(simulated)".to_string()),
+            BackendKind::Sim => (
+                "(simulated)".to_string(),
+                "dockerlings simulator".to_string(),
+                "(simulated)".to_string(),
+            ),
             BackendKind::Linux => (
                 std::fs::read_to_string("/proc/sys/kernel/osrelease")
                     .map(|s| s.trim().to_string())

@@ -16,7 +16,11 @@ impl Engine {
     pub fn container_inspect_json(&self, id: &str) -> EngineResult<Value> {
         let c = self.container_by_id(id)?;
         let plan = self.store.rootfs_plan(id)?;
-        let lower: Vec<String> = plan.lower_dirs.iter().map(|d| d.display().to_string()).collect();
+        let lower: Vec<String> = plan
+            .lower_dirs
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
         let graph = json!({
             "Data": {
                 "LowerDir": lower.join(":"),

@@ -46,7 +46,10 @@ impl Engine {
                 c.state.error.clear();
                 c.state.oom_killed = false;
                 c.record(how, ContainerStatus::Running, None);
-                let mem = self.runtime.memory(&spec, &self.meta.clock).map(|m| m.usage);
+                let mem = self
+                    .runtime
+                    .memory(&spec, &self.meta.clock)
+                    .map(|m| m.usage);
                 c.push_memory_sample("started", mem.unwrap_or(0), Some(latency));
                 self.save_container(c)?;
                 self.refresh(id)
@@ -114,11 +117,14 @@ impl Engine {
             c.push_memory_sample("stopped", 0, Some(elapsed_ms(t0)));
             if mem_before > 0 {
                 let n = c.memory_samples.len();
-                c.memory_samples.insert(n - 1, super::container::MemorySample {
-                    phase: "before stop".to_string(),
-                    bytes: mem_before,
-                    latency_ms: None,
-                });
+                c.memory_samples.insert(
+                    n - 1,
+                    super::container::MemorySample {
+                        phase: "before stop".to_string(),
+                        bytes: mem_before,
+                        latency_ms: None,
+                    },
+                );
             }
             self.save_container(c)?;
         }

@@ -30,7 +30,12 @@ impl Engine {
         }
     }
 
-    fn logs_one(&mut self, name: &str, o: &LogsOptions, out: &mut Output) -> Result<(), EngineError> {
+    fn logs_one(
+        &mut self,
+        name: &str,
+        o: &LogsOptions,
+        out: &mut Output,
+    ) -> Result<(), EngineError> {
         let id = self
             .resolve_container(name)
             .ok_or_else(|| EngineError::NoSuchContainerClient(name.to_string()))?;

@@ -19,21 +19,37 @@ impl Engine {
         let mut c = self.container_by_id(id)?;
         match c.status() {
             ContainerStatus::Paused => {
-                self.refuse(id, Transition::Pause, &format!("Container {id} is already paused"))?;
+                self.refuse(
+                    id,
+                    Transition::Pause,
+                    &format!("Container {id} is already paused"),
+                )?;
                 return Err(EngineError::AlreadyPaused(id.to_string()));
             }
             s if !s.can_pause() => {
-                self.refuse(id, Transition::Pause, &format!("Container {id} is not running"))?;
+                self.refuse(
+                    id,
+                    Transition::Pause,
+                    &format!("Container {id} is not running"),
+                )?;
                 return Err(EngineError::NotRunning(id.to_string()));
             }
             _ => {}
         }
         let spec = self.launch_spec(&c)?;
-        let before = self.runtime.memory(&spec, &self.meta.clock).map(|m| m.usage).unwrap_or(0);
+        let before = self
+            .runtime
+            .memory(&spec, &self.meta.clock)
+            .map(|m| m.usage)
+            .unwrap_or(0);
         let t0 = Instant::now();
         self.runtime.freeze(&spec)?;
         let latency = t0.elapsed().as_secs_f64() * 1000.0;
-        let after = self.runtime.memory(&spec, &self.meta.clock).map(|m| m.usage).unwrap_or(0);
+        let after = self
+            .runtime
+            .memory(&spec, &self.meta.clock)
+            .map(|m| m.usage)
+            .unwrap_or(0);
         c.push_memory_sample("running", before, None);
         c.push_memory_sample("paused", after, Some(latency));
         c.record(Transition::Pause, ContainerStatus::Paused, None);
@@ -43,14 +59,22 @@ impl Engine {
     fn unpause_one(&mut self, id: &str) -> Result<(), EngineError> {
         let mut c = self.container_by_id(id)?;
         if !c.status().can_unpause() {
-            self.refuse(id, Transition::Unpause, &format!("Container {id} is not paused"))?;
+            self.refuse(
+                id,
+                Transition::Unpause,
+                &format!("Container {id} is not paused"),
+            )?;
             return Err(EngineError::NotPaused(id.to_string()));
         }
         let spec = self.launch_spec(&c)?;
         let t0 = Instant::now();
         self.runtime.thaw(&spec)?;
         let latency = t0.elapsed().as_secs_f64() * 1000.0;
-        let after = self.runtime.memory(&spec, &self.meta.clock).map(|m| m.usage).unwrap_or(0);
+        let after = self
+            .runtime
+            .memory(&spec, &self.meta.clock)
+            .map(|m| m.usage)
+            .unwrap_or(0);
         c.push_memory_sample("unpaused", after, Some(latency));
         c.record(Transition::Unpause, ContainerStatus::Running, None);
         self.save_container(c)?;

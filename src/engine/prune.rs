@@ -13,7 +13,12 @@ impl Engine {
         let mut victims: Vec<(chrono::DateTime<chrono::Utc>, String)> = self
             .containers
             .values()
-            .filter(|c| matches!(c.status(), ContainerStatus::Created | ContainerStatus::Exited))
+            .filter(|c| {
+                matches!(
+                    c.status(),
+                    ContainerStatus::Created | ContainerStatus::Exited
+                )
+            })
             .map(|c| (c.created, c.id.clone()))
             .collect();
         victims.sort();

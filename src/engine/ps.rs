@@ -34,7 +34,11 @@ pub fn status_text(c: &Container, now: DateTime<Utc>) -> String {
         }
         ContainerStatus::Exited => {
             let since = c.state.finished_at.unwrap_or(c.created);
-            format!("Exited ({}) {} ago", c.state.exit_code, human_duration(now - since))
+            format!(
+                "Exited ({}) {} ago",
+                c.state.exit_code,
+                human_duration(now - since)
+            )
         }
         ContainerStatus::Removed => "Removed".to_string(),
     }
@@ -72,7 +76,11 @@ impl Engine {
     fn ps_row(&self, c: &Container, no_trunc: bool) -> Value {
         let now = self.now();
         let command = c.command_line();
-        let command = if no_trunc { command } else { ellipsis(&command, 20) };
+        let command = if no_trunc {
+            command
+        } else {
+            ellipsis(&command, 20)
+        };
         json!({
             "ID": if no_trunc { c.id.clone() } else { c.short_id().to_string() },
             "Image": self.image_column(c),

@@ -29,11 +29,19 @@ impl Engine {
         let c = self.container_by_id(id)?;
         match (c.status(), force) {
             (ContainerStatus::Running, false) => {
-                self.refuse(id, Transition::Remove, "cannot remove a running container: stop it first, or rm -f")?;
+                self.refuse(
+                    id,
+                    Transition::Remove,
+                    "cannot remove a running container: stop it first, or rm -f",
+                )?;
                 return Err(EngineError::RemoveRunning(id.to_string()));
             }
             (ContainerStatus::Paused, false) => {
-                self.refuse(id, Transition::Remove, "cannot remove a paused container: unpause and stop it first, or rm -f")?;
+                self.refuse(
+                    id,
+                    Transition::Remove,
+                    "cannot remove a paused container: unpause and stop it first, or rm -f",
+                )?;
                 return Err(EngineError::RemovePaused(id.to_string()));
             }
             (s, true) if s.has_process() => {

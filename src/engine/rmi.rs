@@ -111,8 +111,8 @@ impl Engine {
                     });
                 }
             }
-            let reference = Reference::parse(name)
-                .map_err(|e| EngineError::Daemon(e.to_string()))?;
+            let reference =
+                Reference::parse(name).map_err(|e| EngineError::Daemon(e.to_string()))?;
             self.store.remove_tag(&reference)?;
             self.mark_changed();
             records.push(format!("Untagged: {}", reference.familiar()));

@@ -1,7 +1,7 @@
 //! `start [-a] CONTAINER...`
+use super::Engine;
 use super::error::EngineError;
 use super::state::{ContainerStatus, Transition};
-use super::Engine;
 use crate::util::Output;
 
 impl Engine {
@@ -25,7 +25,10 @@ impl Engine {
         if failed.is_empty() {
             code
         } else {
-            out.errln(&format!("Error: failed to start containers: {}", failed.join(", ")));
+            out.errln(&format!(
+                "Error: failed to start containers: {}",
+                failed.join(", ")
+            ));
             1
         }
     }
@@ -45,7 +48,11 @@ impl Engine {
             // Docker: starting a running container is a no-op that succeeds.
             ContainerStatus::Running => return Ok(None),
             ContainerStatus::Paused => {
-                self.refuse(&id, Transition::Start, "cannot start a paused container, try unpause instead")?;
+                self.refuse(
+                    &id,
+                    Transition::Start,
+                    "cannot start a paused container, try unpause instead",
+                )?;
                 return Err(EngineError::StartPaused);
             }
             _ => {}
@@ -76,7 +83,9 @@ impl Engine {
             return Ok(c.state.exit_code);
         }
         let spec = self.launch_spec(&c)?;
-        let status = self.runtime.wait(&spec, None, &mut self.meta.clock, Some(out))?;
+        let status = self
+            .runtime
+            .wait(&spec, None, &mut self.meta.clock, Some(out))?;
         self.mark_changed();
         if let crate::backend::ProcStatus::Exited {
             code,

@@ -71,7 +71,9 @@ impl Engine {
                 match self.resolve_container(n) {
                     Some(id) => ids.push(id),
                     None => {
-                        out.errln(&format!("Error response from daemon: No such container: {n}"));
+                        out.errln(&format!(
+                            "Error response from daemon: No such container: {n}"
+                        ));
                         code = 1;
                     }
                 }

@@ -1,7 +1,7 @@
 //! `stop [-t N] CONTAINER...` and `restart [-t N] CONTAINER...`
+use super::Engine;
 use super::error::EngineError;
 use super::state::Transition;
-use super::Engine;
 use crate::util::Output;
 
 /// Docker's default grace period before SIGKILL.
@@ -54,4 +54,3 @@ impl Engine {
         code
     }
 }
-

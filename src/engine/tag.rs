@@ -9,13 +9,17 @@ impl Engine {
             let shown = Reference::parse(source)
                 .map(|r| r.familiar())
                 .unwrap_or_else(|_| source.to_string());
-            out.errln(&format!("Error response from daemon: No such image: {shown}"));
+            out.errln(&format!(
+                "Error response from daemon: No such image: {shown}"
+            ));
             return 1;
         };
         let reference = match Reference::parse(target) {
             Ok(r) => r,
             Err(e) => {
-                out.errln(&format!("Error parsing reference: \"{target}\" is not a valid repository/tag: {e}"));
+                out.errln(&format!(
+                    "Error parsing reference: \"{target}\" is not a valid repository/tag: {e}"
+                ));
                 return 1;
             }
         };

@@ -216,7 +216,9 @@ impl Engine {
             let m = self.runtime.memory(&spec, &self.meta.clock)?;
             source = match m.source {
                 MemorySource::Simulated => "simulated model (no kernel here)".to_string(),
-                MemorySource::CgroupV1 => "cgroup v1: memory.usage_in_bytes − total_inactive_file".to_string(),
+                MemorySource::CgroupV1 => {
+                    "cgroup v1: memory.usage_in_bytes − total_inactive_file".to_string()
+                }
                 MemorySource::CgroupV2 => "cgroup v2: memory.current − inactive_file".to_string(),
                 MemorySource::ProcRss => "/proc/<pid>/status VmRSS".to_string(),
             };

@@ -53,7 +53,11 @@ pub fn replay_file(path: &Path, kind: BackendKind, update: bool) -> anyhow::Resu
     let text = std::fs::read_to_string(path)?;
     let replayed = replay_text(&text, kind).map_err(anyhow::Error::msg)?;
     if replayed.matches() {
-        println!("{}: {} commands, all match", path.display(), replayed.actual.blocks.len());
+        println!(
+            "{}: {} commands, all match",
+            path.display(),
+            replayed.actual.blocks.len()
+        );
         return Ok(0);
     }
     let actual = replayed.actual.render();
@@ -63,6 +67,9 @@ pub fn replay_file(path: &Path, kind: BackendKind, update: bool) -> anyhow::Resu
         return Ok(0);
     }
     let name = path.display().to_string();
-    print!("{}", unified_diff(&replayed.expected.render(), &actual, &name, "replayed"));
+    print!(
+        "{}",
+        unified_diff(&replayed.expected.render(), &actual, &name, "replayed")
+    );
     Ok(1)
 }

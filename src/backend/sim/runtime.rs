@@ -133,7 +133,12 @@ impl SimRuntime {
         let adv = pf.process.advance(&mut sys, until);
         append_log(spec, &adv.output)?;
         copy_out(&adv.output, attached);
-        if let ProcState::Exited { code, at, oom_killed } = &adv.state {
+        if let ProcState::Exited {
+            code,
+            at,
+            oom_killed,
+        } = &adv.state
+        {
             pf.exited = Some((*code, *oom_killed, *at));
         }
         Ok(adv)
@@ -141,13 +146,18 @@ impl SimRuntime {
 
     fn status_of(pf: &ProcFile) -> ProcStatus {
         match pf.exited {
-            Some((code, oom_killed, at)) => ProcStatus::Exited { code, oom_killed, at },
+            Some((code, oom_killed, at)) => ProcStatus::Exited {
+                code,
+                oom_killed,
+                at,
+            },
             None => ProcStatus::Running { pid: None },
         }
     }
 
     fn loaded(spec: &LaunchSpec) -> RtResult<ProcFile> {
-        load(spec)?.ok_or_else(|| RuntimeError::Failed(format!("container {} has no process", spec.id)))
+        load(spec)?
+            .ok_or_else(|| RuntimeError::Failed(format!("container {} has no process", spec.id)))
     }
 }
 
@@ -156,7 +166,12 @@ impl Runtime for SimRuntime {
         BackendKind::Sim
     }
 
-    fn start(&mut self, spec: &LaunchSpec, clock: &mut Clock, attached: Option<&mut Output>) -> RtResult<Option<u32>> {
+    fn start(
+        &mut self,
+        spec: &LaunchSpec,
+        clock: &mut Clock,
+        attached: Option<&mut Output>,
+    ) -> RtResult<Option<u32>> {
         let now = clock.now();
         let process = SimProcess::spawn(
             &spec.argv,
@@ -167,7 +182,11 @@ impl Runtime for SimRuntime {
             spec.memory_limit,
         )
         .map_err(|e| RuntimeError::Failed(e.to_string()))?;
-        let mut pf = ProcFile { process, frozen: false, exited: None };
+        let mut pf = ProcFile {
+            process,
+            frozen: false,
+            exited: None,
+        };
         let adv = self.advance(spec, &mut pf, now, attached)?;
         if let ProcState::NotFound { message } = adv.state {
             return Err(RuntimeError::NotRunnable { code: 127, message });
@@ -247,7 +266,14 @@ impl Runtime for SimRuntime {
         save(spec, &pf)
     }
 
-    fn exec(&mut self, spec: &LaunchSpec, argv: &[String], opts: &ExecOpts, clock: &mut Clock, out: &mut Output) -> RtResult<i32> {
+    fn exec(
+        &mut self,
+        spec: &LaunchSpec,
+        argv: &[String],
+        opts: &ExecOpts,
+        clock: &mut Clock,
+        out: &mut Output,
+    ) -> RtResult<i32> {
         let now = clock.now();
         let mut env = spec.env.clone();
         env.extend(opts.env.iter().cloned());
@@ -287,16 +313,42 @@ impl Runtime for SimRuntime {
         Ok(code)
     }
 
-    fn input_line(&mut self, spec: &LaunchSpec, line: &str, clock: &mut Clock, out: &mut Output) -> RtResult<LineResult> {
+    fn input_line(
+        &mut self,
+        spec: &LaunchSpec,
+        line: &str,
+        clock: &mut Clock,
+        out: &mut Output,
+    ) -> RtResult<LineResult> {
         let mut pf = Self::loaded(spec)?;
         let now = clock.now();
         let mut fs = union(spec);
         let mut sys = system(&mut fs, spec, now);
-        let adv = pf.process.feed_line(&mut sys, line, now);
+        let mut adv = pf.process.feed_line(&mut sys, line, now);
         append_log(spec, &adv.output)?;
         copy_out(&adv.output, Some(out));
+        // A person at a terminal waits for the command to finish before typing again:
+        // run the shell on until it wants input (or exits), and let the clock follow.
+        let mut waited_until = now;
+        for _ in 0..10_000 {
+            let ProcState::Running { wake_at } = adv.state else {
+                break;
+            };
+            let until = wake_at.unwrap_or(waited_until).max(waited_until);
+            waited_until = until;
+            adv = pf.process.advance(&mut sys, until);
+            append_log(spec, &adv.output)?;
+            copy_out(&adv.output, Some(out));
+        }
+        if waited_until > now {
+            clock.advance(waited_until - now);
+        }
         let exited = match adv.state {
-            ProcState::Exited { code, at, oom_killed } => {
+            ProcState::Exited {
+                code,
+                at,
+                oom_killed,
+            } => {
                 pf.exited = Some((code, oom_killed, at));
                 Some(code)
             }

@@ -64,6 +64,9 @@ pub const PROGRAMS: &[&str] = &[
     "basename", "dirname", "apt-get", "apt", "apk",
 ];
 
+/// How long a server in the foreground runs: a century, in milliseconds.
+pub const SERVE_FOREVER_MS: u64 = 100 * 365 * 24 * 3600 * 1000;
+
 /// Run program `name` (a basename). Unknown names report "not found" like a shell would.
 pub fn run(name: &str, args: &[String], ctx: &mut Ctx) -> ProgramResult {
     let mut out = Out::default();
@@ -107,6 +110,20 @@ pub fn run(name: &str, args: &[String], ctx: &mut Ctx) -> ProgramResult {
         "which" => info::which(ctx, args, &mut out),
         "apt-get" | "apt" => pkg::apt(ctx, name, args, &mut out),
         "apk" => pkg::apk(ctx, args, &mut out),
+        // A web server in the foreground (the nginx image's CMD) serves until it is
+        // stopped: it costs "forever" in simulated time, so the container stays up.
+        "nginx"
+            if !args
+                .iter()
+                .any(|a| matches!(a.as_str(), "-v" | "-V" | "-t")) =>
+        {
+            return ProgramResult {
+                cost_ms: SERVE_FOREVER_MS,
+                ..ProgramResult::default()
+            };
+        }
+        // An interpreter with no script and no terminal reads EOF and exits quietly.
+        "python3" | "python" | "python3.12" if args.is_empty() => {}
         _ => match catalogue::program_reply(name, args) {
             Some((code, stdout, stderr)) => {
                 out.stdout = stdout;

@@ -1,5 +1,8 @@
 //! The real Linux backend: overlayfs, namespaces, cgroups, a monitor per container.
 pub mod cgroup;
+pub mod host_image;
+mod init;
 pub mod overlay;
+pub mod spawn;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -40,3 +40,29 @@ fn can_mount() -> bool {
     }
     ok
 }
+
+/// A store-like overlay2/ holding one base layer unpacked from the host image, with the
+/// container's dirs planned (not mounted). Returns (tempdir, plan).
+pub fn host_rootfs() -> (tempfile::TempDir, crate::backend::RootfsPlan) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("overlay2");
+    let base = root.join("base");
+    std::fs::create_dir_all(base.join("diff")).unwrap();
+    std::fs::create_dir_all(root.join("l")).unwrap();
+    let plan = super::host_image::plan_from_host().unwrap();
+    let bytes = super::host_image::write_tar(&plan, Vec::new()).unwrap();
+    tar::Archive::new(bytes.as_slice())
+        .unpack(base.join("diff"))
+        .unwrap();
+    std::os::unix::fs::symlink("../base/diff", root.join("l/BASE")).unwrap();
+    let c = root.join("ctr");
+    let plan = crate::backend::RootfsPlan {
+        overlay_root: root.clone(),
+        lower_dirs: vec![base.join("diff")],
+        lower_links: vec!["l/BASE".into()],
+        upper: c.join("diff"),
+        work: c.join("work"),
+        merged: c.join("merged"),
+    };
+    (tmp, plan)
+}

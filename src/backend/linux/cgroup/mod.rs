@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 pub use files::poll_until;
 pub use memory::{host_total_memory, parse_kv, usage_minus_inactive};
 
-use crate::backend::{MemoryReading, MemorySource};
+use crate::backend::MemoryReading;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CgroupError {

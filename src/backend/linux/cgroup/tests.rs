@@ -2,6 +2,7 @@ use std::fs;
 use std::path::Path;
 
 use super::*;
+use crate::backend::MemorySource;
 
 fn fake_setup(mode: CgroupMode) -> (tempfile::TempDir, CgroupSetup) {
     let tmp = tempfile::tempdir().unwrap();

@@ -2,7 +2,10 @@
 pub mod cgroup;
 pub mod host_image;
 mod init;
+pub mod monitor;
 pub mod overlay;
+pub mod records;
+pub mod runtime;
 pub mod spawn;
 #[cfg(test)]
 pub(crate) mod testkit;

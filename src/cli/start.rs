@@ -31,9 +31,9 @@ pub fn choose_backend(choice: BackendChoice) -> Result<(BackendKind, Option<Stri
     }
 }
 
-pub fn make_runtime(kind: BackendKind) -> Box<dyn Runtime> {
+pub fn make_runtime(kind: BackendKind) -> Result<Box<dyn Runtime>, String> {
     match kind {
-        BackendKind::Sim => Box::new(crate::backend::sim::SimRuntime::new()),
+        BackendKind::Sim => Ok(Box::new(crate::backend::sim::SimRuntime::new())),
         BackendKind::Linux => crate::backend::linux::runtime(),
     }
 }
@@ -44,7 +44,8 @@ pub fn open_session(
     deterministic: bool,
     opts: SessionOptions,
 ) -> Result<Session, crate::engine::EngineError> {
-    let engine = Engine::open(root, make_runtime(kind), deterministic)?;
+    let runtime = make_runtime(kind).map_err(crate::engine::EngineError::Daemon)?;
+    let engine = Engine::open(root, runtime, deterministic)?;
     Ok(Session::new(engine, opts))
 }
 

@@ -1,0 +1,270 @@
+//! `LinuxRuntime`: the `Runtime` trait carried out with overlayfs, a monitor per container,
+//! namespaces and cgroups.
+use std::path::{Path, PathBuf};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::Duration;
+
+use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
+use super::monitor::MonitorConfig;
+use super::overlay;
+use super::records::{self, ExitRecord, PidRecord, StartError};
+use crate::backend::{
+    BackendKind, ExecOpts, LaunchSpec, LineResult, MemoryReading, ProcStatus, RtResult, Runtime,
+    RuntimeError,
+};
+use crate::util::{Clock, Output};
+
+/// How the monitor is started.
+#[derive(Debug, Clone)]
+pub enum MonitorLaunch {
+    /// Run this command with the container dir appended (normally `[current_exe, "__monitor"]`).
+    Exec(Vec<PathBuf>),
+    /// Fork and call `monitor_main` in the child (tests: the test binary has no `__monitor`).
+    Fork,
+}
+
+pub struct LinuxRuntime {
+    pub cgroups: CgroupSetup,
+    pub cgroup_parent: CgroupParent,
+    pub launch: MonitorLaunch,
+}
+
+const NOT_YET: &str = "not supported yet on the linux backend";
+
+fn failed(e: impl std::fmt::Display) -> RuntimeError {
+    RuntimeError::Failed(e.to_string())
+}
+
+impl LinuxRuntime {
+    /// The real machine: detected cgroups under /sys/fs/cgroup, `<ctrl>/dockerlings/<id>`,
+    /// monitor = this executable re-run as `__monitor`.
+    pub fn new() -> RtResult<LinuxRuntime> {
+        let cgroups = CgroupSetup::detect(Path::new("/sys/fs/cgroup")).map_err(failed)?;
+        let exe = std::env::current_exe().map_err(|e| RuntimeError::io("/proc/self/exe", e))?;
+        Ok(LinuxRuntime {
+            cgroups,
+            cgroup_parent: CgroupParent::Fixed("dockerlings".into()),
+            launch: MonitorLaunch::Exec(vec![exe, PathBuf::from("__monitor")]),
+        })
+    }
+
+    pub fn cgroup(&self, spec: &LaunchSpec) -> RtResult<ContainerCgroup> {
+        ContainerCgroup::new(&self.cgroups, &self.cgroup_parent, &spec.id).map_err(failed)
+    }
+
+    fn launch_monitor(&self, dir: &Path) -> RtResult<()> {
+        let dir_arg = dir.to_string_lossy().into_owned();
+        match &self.launch {
+            MonitorLaunch::Exec(cmd) => {
+                let (prog, rest) = cmd
+                    .split_first()
+                    .ok_or_else(|| failed("empty monitor command"))?;
+                let status = std::process::Command::new(prog)
+                    .args(rest)
+                    .arg(&dir_arg)
+                    .status()
+                    .map_err(|e| RuntimeError::io(prog, e))?;
+                if !status.success() {
+                    return Err(failed(format!("monitor for {dir_arg} failed to start")));
+                }
+            }
+            MonitorLaunch::Fork => {
+                // SAFETY: the child calls monitor_main (which forks the detached monitor) and _exits.
+                match unsafe { nix::unistd::fork() }.map_err(failed)? {
+                    nix::unistd::ForkResult::Child => {
+                        let code = super::monitor::monitor_main(&[dir_arg]);
+                        unsafe { libc::_exit(code) }
+                    }
+                    nix::unistd::ForkResult::Parent { child } => {
+                        let _ = nix::sys::wait::waitpid(child, None);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read_exit(spec: &LaunchSpec) -> RtResult<Option<ExitRecord>> {
+        records::read_json(&spec.container_dir, records::EXIT_FILE)
+            .map_err(|(p, e)| RuntimeError::io(p, e))
+    }
+
+    fn read_pid(spec: &LaunchSpec) -> RtResult<Option<PidRecord>> {
+        records::read_json(&spec.container_dir, records::PID_FILE)
+            .map_err(|(p, e)| RuntimeError::io(p, e))
+    }
+}
+
+fn alive(pid: u32) -> bool {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_ok()
+}
+
+fn exited(rec: ExitRecord) -> ProcStatus {
+    ProcStatus::Exited {
+        code: rec.exit_code,
+        oom_killed: rec.oom_killed,
+        at: rec.finished_at,
+    }
+}
+
+impl Runtime for LinuxRuntime {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Linux
+    }
+
+    fn start(
+        &mut self,
+        spec: &LaunchSpec,
+        _clock: &mut Clock,
+        _attached: Option<&mut Output>,
+    ) -> RtResult<Option<u32>> {
+        if spec.tty {
+            return Err(failed(format!("-t: {NOT_YET}")));
+        }
+        let dir = &spec.container_dir;
+        for name in [
+            records::PID_FILE,
+            records::EXIT_FILE,
+            records::START_ERROR_FILE,
+        ] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+        overlay::mount(&spec.rootfs).map_err(failed)?;
+        let cgroup = self.cgroup(spec)?;
+        let cfg = MonitorConfig {
+            argv: spec.argv.clone(),
+            env: spec.env.clone(),
+            workdir: spec.workdir.clone(),
+            hostname: spec.hostname.clone(),
+            network: spec.network,
+            merged: spec.rootfs.merged.clone(),
+            log_path: spec.log_path.clone(),
+            cgroup_dirs: cgroup.dirs.clone(),
+            cgroup_v2: cgroup.mode == CgroupMode::V2,
+            memory_limit: spec.memory_limit,
+            cleanup: false,
+        };
+        records::write_json(dir, records::CONFIG_FILE, &cfg)
+            .map_err(|e| RuntimeError::io(dir.join(records::CONFIG_FILE), e))?;
+        self.launch_monitor(dir)?;
+        let deadline = Instant::now() + StdDuration::from_secs(10);
+        loop {
+            if let Some(rec) = Self::read_pid(spec)? {
+                return Ok(Some(rec.pid));
+            }
+            let err: Option<StartError> = records::read_json(dir, records::START_ERROR_FILE)
+                .map_err(|(p, e)| RuntimeError::io(p, e))?;
+            if let Some(err) = err {
+                let _ = self.cleanup(spec);
+                return Err(match err.code {
+                    126 | 127 => RuntimeError::NotRunnable {
+                        code: err.code,
+                        message: err.message,
+                    },
+                    _ => RuntimeError::Failed(err.message),
+                });
+            }
+            if Instant::now() > deadline {
+                return Err(failed(format!(
+                    "container {}: monitor did not report a pid in time",
+                    spec.id
+                )));
+            }
+            std::thread::sleep(StdDuration::from_millis(2));
+        }
+    }
+
+    fn status(&mut self, spec: &LaunchSpec, _clock: &Clock) -> RtResult<ProcStatus> {
+        if let Some(rec) = Self::read_exit(spec)? {
+            return Ok(exited(rec));
+        }
+        match Self::read_pid(spec)? {
+            // The monitor writes `exit` before it ends: a dead monitor and no exit file is lost state.
+            Some(rec) if alive(rec.monitor) => Ok(ProcStatus::Running { pid: Some(rec.pid) }),
+            Some(rec) => Err(failed(format!(
+                "container {}: its monitor (pid {}) died without recording an exit",
+                spec.id, rec.monitor
+            ))),
+            None => Err(failed(format!("container {}: not started", spec.id))),
+        }
+    }
+
+    fn signal(&mut self, spec: &LaunchSpec, signal: i32, _clock: &mut Clock) -> RtResult<()> {
+        let rec = Self::read_pid(spec)?
+            .ok_or_else(|| failed(format!("container {}: not started", spec.id)))?;
+        let sig = nix::sys::signal::Signal::try_from(signal).map_err(failed)?;
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(rec.pid as i32), sig).map_err(failed)
+    }
+
+    fn wait(
+        &mut self,
+        spec: &LaunchSpec,
+        timeout: Option<Duration>,
+        clock: &mut Clock,
+        _attached: Option<&mut Output>,
+    ) -> RtResult<ProcStatus> {
+        let deadline = timeout
+            .and_then(|t| t.to_std().ok())
+            .map(|t| Instant::now() + t);
+        loop {
+            let status = self.status(spec, clock)?;
+            if matches!(status, ProcStatus::Exited { .. })
+                || deadline.is_some_and(|d| Instant::now() > d)
+            {
+                return Ok(status);
+            }
+            std::thread::sleep(StdDuration::from_millis(5));
+        }
+    }
+
+    fn freeze(&mut self, spec: &LaunchSpec) -> RtResult<()> {
+        self.cgroup(spec)?.freeze().map(|_| ()).map_err(failed)
+    }
+
+    fn thaw(&mut self, spec: &LaunchSpec) -> RtResult<()> {
+        self.cgroup(spec)?.thaw().map(|_| ()).map_err(failed)
+    }
+
+    fn exec(
+        &mut self,
+        _spec: &LaunchSpec,
+        _argv: &[String],
+        _opts: &ExecOpts,
+        _clock: &mut Clock,
+        _out: &mut Output,
+    ) -> RtResult<i32> {
+        Err(failed(format!("exec: {NOT_YET}")))
+    }
+
+    fn input_line(
+        &mut self,
+        _spec: &LaunchSpec,
+        _line: &str,
+        _clock: &mut Clock,
+        _out: &mut Output,
+    ) -> RtResult<LineResult> {
+        Err(failed(format!("interactive input: {NOT_YET}")))
+    }
+
+    fn prompt(&mut self, _spec: &LaunchSpec) -> RtResult<String> {
+        Err(failed(format!("interactive prompt: {NOT_YET}")))
+    }
+
+    fn memory(&mut self, spec: &LaunchSpec, _clock: &Clock) -> RtResult<MemoryReading> {
+        let meminfo = self.cgroups.proc_root.join("meminfo");
+        let text = std::fs::read_to_string(&meminfo).map_err(|e| RuntimeError::io(&meminfo, e))?;
+        let total = host_total_memory(&text).unwrap_or(u64::MAX);
+        self.cgroup(spec)?.memory(total).map_err(failed)
+    }
+
+    fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
+        let cg = self.cgroup(spec)?.remove().map_err(failed);
+        overlay::unmount(&spec.rootfs.merged).map_err(failed)?;
+        cg
+    }
+}
+
+#[cfg(test)]
+#[path = "runtime_tests.rs"]
+mod tests;

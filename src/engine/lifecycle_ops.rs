@@ -35,6 +35,7 @@ impl Engine {
         let mut c = self.container_by_id(id)?;
         let spec = self.launch_spec(&c)?;
         let t0 = Instant::now();
+        let attaching = attached.is_some();
         let started = self.runtime.start(&spec, &mut self.meta.clock, attached);
         let latency = elapsed_ms(t0);
         self.changed_clock();
@@ -52,7 +53,8 @@ impl Engine {
                     .map(|m| m.usage);
                 c.push_memory_sample("started", mem.unwrap_or(0), Some(latency));
                 self.save_container(c)?;
-                self.refresh(id)
+                // An attached caller follows the process to its end itself (wait_attached).
+                if attaching { Ok(()) } else { self.refresh(id) }
             }
             Err(RuntimeError::NotRunnable { code, message }) => {
                 c.state.exit_code = code;

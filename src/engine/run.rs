@@ -25,6 +25,9 @@ impl Engine {
             return Ok(RunOutcome::Detached(id));
         }
         self.start_process(&id, Transition::Start, Some(out))?;
+        if o.interactive {
+            self.refresh(&id)?;
+        }
         let still_running = self
             .containers
             .get(&id)

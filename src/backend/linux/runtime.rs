@@ -28,6 +28,34 @@ pub struct LinuxRuntime {
     pub cgroups: CgroupSetup,
     pub cgroup_parent: CgroupParent,
     pub launch: MonitorLaunch,
+    /// Attached containers: how far into the json log the attached client has read.
+    attach_offsets: std::collections::HashMap<String, u64>,
+}
+
+/// Copies json-log entries written after `offset` to the attached output; returns the new offset.
+fn copy_log_since(path: &Path, offset: u64, out: &mut Output) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return offset;
+    };
+    let mut text = String::new();
+    if f.seek(SeekFrom::Start(offset)).is_err() || f.read_to_string(&mut text).is_err() {
+        return offset;
+    }
+    // Only whole lines: the monitor may be writing the next one.
+    let complete = text.rfind('\n').map_or(0, |i| i + 1);
+    for line in text[..complete].lines() {
+        let Ok(entry) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let log = entry["log"].as_str().unwrap_or_default();
+        if entry["stream"] == "stderr" {
+            out.err(log);
+        } else {
+            out.out(log);
+        }
+    }
+    offset + complete as u64
 }
 
 const NOT_YET: &str = "not supported yet on the linux backend";
@@ -46,6 +74,7 @@ impl LinuxRuntime {
             cgroups,
             cgroup_parent: CgroupParent::Fixed("dockerlings".into()),
             launch: MonitorLaunch::Exec(vec![exe, PathBuf::from("__monitor")]),
+            attach_offsets: Default::default(),
         })
     }
 
@@ -117,8 +146,12 @@ impl Runtime for LinuxRuntime {
         &mut self,
         spec: &LaunchSpec,
         _clock: &mut Clock,
-        _attached: Option<&mut Output>,
+        attached: Option<&mut Output>,
     ) -> RtResult<Option<u32>> {
+        if attached.is_some() {
+            let len = std::fs::metadata(&spec.log_path).map(|m| m.len()).unwrap_or(0);
+            self.attach_offsets.insert(spec.id.clone(), len);
+        }
         if spec.tty {
             return Err(failed(format!("-t: {NOT_YET}")));
         }
@@ -202,16 +235,25 @@ impl Runtime for LinuxRuntime {
         spec: &LaunchSpec,
         timeout: Option<Duration>,
         clock: &mut Clock,
-        _attached: Option<&mut Output>,
+        mut attached: Option<&mut Output>,
     ) -> RtResult<ProcStatus> {
         let deadline = timeout
             .and_then(|t| t.to_std().ok())
             .map(|t| Instant::now() + t);
         loop {
             let status = self.status(spec, clock)?;
+            if let Some(out) = attached.as_deref_mut() {
+                if let Some(offset) = self.attach_offsets.get(&spec.id).copied() {
+                    let next = copy_log_since(&spec.log_path, offset, out);
+                    self.attach_offsets.insert(spec.id.clone(), next);
+                }
+            }
             if matches!(status, ProcStatus::Exited { .. })
                 || deadline.is_some_and(|d| Instant::now() > d)
             {
+                if matches!(status, ProcStatus::Exited { .. }) {
+                    self.attach_offsets.remove(&spec.id);
+                }
                 return Ok(status);
             }
             std::thread::sleep(StdDuration::from_millis(5));

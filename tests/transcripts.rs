@@ -46,3 +46,46 @@ fn every_transcript_replays_on_the_simulator() {
         );
     }
 }
+
+/// On the real kernel: every transcript whose backends line names linux replays to the
+/// same text. Needs root; under DOCKERLINGS_REQUIRE_LINUX=1 a machine that cannot run it
+/// fails instead of skipping.
+#[test]
+fn linux_transcripts_replay_on_the_kernel() {
+    if let Err(why) = dockerlings::backend::linux::probe() {
+        assert!(
+            std::env::var("DOCKERLINGS_REQUIRE_LINUX").as_deref() != Ok("1"),
+            "DOCKERLINGS_REQUIRE_LINUX=1 but the linux backend cannot run: {why}"
+        );
+        eprintln!("skipping linux_transcripts_replay_on_the_kernel: {why}");
+        return;
+    }
+    // Through the binary: the per-container monitor is the binary re-executed.
+    let mut replayed_any = false;
+    for path in transcripts() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text.lines().next().unwrap_or("").contains("linux") {
+            continue;
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+            .args(["--backend", "linux", "replay"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{} does not replay on linux:\n{}{}",
+            path.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        replayed_any = true;
+    }
+    assert!(replayed_any);
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(
+        !mounts.contains("/dockerlings-"),
+        "a replay left a mount behind"
+    );
+}

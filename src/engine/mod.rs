@@ -267,6 +267,13 @@ impl Engine {
             return Ok(());
         };
         self.runtime.cleanup(spec)?;
+        // Under the logical clock a real process's wall-clock exit time would lie in the
+        // logical future; the exit happened "now" on the timeline this engine keeps.
+        let at = if self.meta.clock.is_logical() {
+            at.min(self.meta.clock.now())
+        } else {
+            at
+        };
         c.state.exit_code = code;
         c.state.oom_killed = oom_killed;
         c.state.finished_at = Some(at);

@@ -44,6 +44,15 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
             exit: outcome.exit,
         });
     }
+    // Leave nothing behind: on the kernel a container still running would keep its mount,
+    // cgroups and monitor after the temporary root is gone.
+    let ids: Vec<String> = session.engine.containers.keys().cloned().collect();
+    let _ = session.with_engine(|e| {
+        for id in &ids {
+            e.rm_one(id, true)?;
+        }
+        Ok(())
+    });
     Ok(Replayed { expected, actual })
 }
 

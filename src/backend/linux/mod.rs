@@ -26,7 +26,10 @@ pub fn probe() -> Result<(), String> {
         return Err("not running as root (namespaces, mounts and cgroups need it)".to_string());
     }
     let filesystems = std::fs::read_to_string("/proc/filesystems").unwrap_or_default();
-    if !filesystems.lines().any(|l| l.trim_end().ends_with("overlay")) {
+    if !filesystems
+        .lines()
+        .any(|l| l.trim_end().ends_with("overlay"))
+    {
         return Err("the kernel has no overlay filesystem".to_string());
     }
     let setup = cgroup::CgroupSetup::detect(Path::new("/sys/fs/cgroup"))

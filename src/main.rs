@@ -47,6 +47,10 @@ struct Cli {
     diagrams: bool,
     #[arg(long, global = true)]
     no_diagrams: bool,
+    /// Draw diagrams with plain ASCII (+-|>) instead of box-drawing characters (also when
+    /// TERM=dumb or the locale is not UTF-8).
+    #[arg(long, global = true)]
+    ascii: bool,
     /// Fixed clock and seeded ids (for transcripts and tests).
     #[arg(long, env = "DOCKERLINGS_DETERMINISTIC", global = true, value_parser = clap::builder::BoolishValueParser::new(), num_args = 0, default_missing_value = "true")]
     deterministic: Option<bool>,
@@ -80,6 +84,24 @@ fn main() -> ExitCode {
             eprintln!("dockerlings: {e:#}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Box-drawing characters only where the terminal can show them.
+fn unicode_terminal() -> bool {
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return false;
+    }
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    match locale {
+        Some(l) => {
+            let l = l.to_ascii_lowercase();
+            l.contains("utf-8") || l.contains("utf8")
+        }
+        // No locale at all: modern terminals are UTF-8.
+        None => true,
     }
 }
 
@@ -125,7 +147,7 @@ fn real_main() -> anyhow::Result<i32> {
         style: Style {
             width,
             color,
-            ascii: false,
+            ascii: cli.ascii || !unicode_terminal(),
         },
         interactive: !batch,
     };

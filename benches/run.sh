@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Benchmarks of issue 2: replay throughput (tmpfs and disk) and the start-up time of a
+# one-command batch invocation. Figures only; nothing here asserts a time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+cargo bench --bench replay --no-run --quiet 2>/dev/null || true
+disk=$(mktemp -d -p /var/tmp)
+trap 'rm -rf "$disk"' EXIT
+echo "== replay throughput"
+TMPDIR=/dev/shm cargo bench --quiet --bench replay
+TMPDIR="$disk" cargo bench --quiet --bench replay
+echo "== start-up of a one-command batch invocation (sim, existing root), 50 runs"
+root=$(mktemp -d -p /dev/shm)
+./target/release/dockerlings --backend sim --root "$root" -c 'images -q' >/dev/null
+times=()
+for _ in $(seq 50); do
+  s=$(date +%s%N)
+  ./target/release/dockerlings --backend sim --root "$root" -c 'ps' >/dev/null
+  e=$(date +%s%N)
+  times+=($(( (e - s) / 1000 )))
+done
+printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "start-up: median %.1f ms, min %.1f ms, max %.1f ms\n", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000}'
+rm -rf "$root"

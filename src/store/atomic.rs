@@ -34,17 +34,7 @@ impl Store {
     /// write into tmp/, fsync, rename, fsync the directory.
     pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> StoreResult<()> {
         let tmp = self.tmp_dir().join(self.random_hex(8));
-        let mut file = File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
-        let written = file.write_all(bytes).and_then(|_| file.sync_all());
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(StoreError::io(&tmp, e));
-        }
-        if let Err(e) = fs::rename(&tmp, path) {
-            let _ = fs::remove_file(&tmp);
-            return Err(StoreError::io(path, e));
-        }
-        sync_parent(path)
+        write_via(&tmp, path, bytes)
     }
 
     /// A fresh scratch directory under tmp/ (removed by the caller, or by `TmpDir`'s drop).
@@ -112,14 +102,19 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> StoreResult<()> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let mut file = File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
+    write_via(&tmp, path, bytes)
+}
+
+/// Write `bytes` to `tmp`, fsync, rename over `path`, fsync the directory.
+fn write_via(tmp: &Path, path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    let mut file = File::create(tmp).map_err(|e| StoreError::io(tmp, e))?;
     let written = file.write_all(bytes).and_then(|_| file.sync_all());
     if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(StoreError::io(&tmp, e));
+        let _ = fs::remove_file(tmp);
+        return Err(StoreError::io(tmp, e));
     }
-    if let Err(e) = fs::rename(&tmp, path) {
-        let _ = fs::remove_file(&tmp);
+    if let Err(e) = fs::rename(tmp, path) {
+        let _ = fs::remove_file(tmp);
         return Err(StoreError::io(path, e));
     }
     sync_parent(path)

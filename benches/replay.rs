@@ -8,8 +8,15 @@ use dockerlings::backend::BackendKind;
 use dockerlings::transcript::format::Transcript;
 use dockerlings::transcript::replay::replay_text;
 
+fn total_commands(commands: usize, rounds: usize) -> usize {
+    commands * rounds
+}
+
 fn main() {
-    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/transcripts");
     let mut texts = Vec::new();
     for entry in std::fs::read_dir(dir).expect("transcripts/") {
@@ -34,6 +41,17 @@ fn main() {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
+    // How much of that is making fresh roots (the built-in images installed each time).
+    let t1 = Instant::now();
+    for _ in 0..fresh_roots {
+        let _ = dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+    }
+    let root_secs = t1.elapsed().as_secs_f64();
+    println!(
+        "fresh roots: {fresh_roots} in {root_secs:.3} s ({:.1} ms each); commands alone: {:.0} commands/s",
+        root_secs * 1000.0 / fresh_roots as f64,
+        total_commands(commands, rounds) as f64 / (secs - root_secs).max(1e-9)
+    );
     let total = commands * rounds;
     println!(
         "replay: {total} commands on {fresh_roots} fresh roots in {secs:.3} s = {:.0} commands/s (TMPDIR={})",

@@ -49,6 +49,103 @@ pub fn open_session(
     Ok(Session::new(engine, opts))
 }
 
+/// A simulator root with the built-in images installed, kept as a cache under $TMPDIR and
+/// keyed by this executable (so a rebuilt program makes a new one): fresh scratch roots are
+/// hard-linked copies of it (`cp -al`). That is safe because image layers are never written
+/// in place (copy-up writes a container's own upper dir; store files are replaced by rename).
+/// None when it cannot be made: callers then install the images into each root.
+fn sim_template() -> Option<&'static std::path::Path> {
+    static TEMPLATE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(make_sim_template).as_deref()
+}
+
+fn make_sim_template() -> Option<std::path::PathBuf> {
+    use sha2::Digest;
+    use std::os::unix::fs::MetadataExt;
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let key = sha2::Sha256::digest(format!(
+        "{}\0{}\0{}\0{}",
+        env!("CARGO_PKG_VERSION"),
+        exe.display(),
+        meta.mtime_nsec() + meta.mtime() * 1_000_000_000,
+        meta.size()
+    ));
+    let uid = nix::unistd::geteuid();
+    let path = std::env::temp_dir().join(format!(
+        "dockerlings-template-{uid}-{}",
+        hex::encode(&key[..8])
+    ));
+    if path.join("complete").exists() {
+        return Some(path);
+    }
+    let building = tempfile::Builder::new()
+        .prefix("dockerlings-template-build-")
+        .tempdir()
+        .ok()?;
+    let runtime = make_runtime(BackendKind::Sim).ok()?;
+    Engine::open(building.path(), runtime, true).ok()?;
+    std::fs::write(building.path().join("complete"), b"").ok()?;
+    let built = building.keep();
+    if std::fs::rename(&built, &path).is_err() {
+        // Another process finished first: use its template.
+        let _ = std::fs::remove_dir_all(&built);
+    }
+    path.join("complete").exists().then_some(path)
+}
+
+/// Hard-links `src` into `dst` (dirs made, files linked, symlinks recreated), leaving out
+/// the per-root files: the lock, the engine's record and tmp/.
+fn clone_root(src: &std::path::Path, dst: &std::path::Path, top: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(src)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if top
+            && matches!(
+                name.to_str(),
+                Some("lock" | "engine.json" | "tmp" | "complete")
+            )
+        {
+            continue;
+        }
+        let (from, to) = (entry.path(), dst.join(&name));
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            std::fs::create_dir(&to)?;
+            let mode = entry.metadata()?.permissions().mode();
+            clone_root(&from, &to, false)?;
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(mode))?;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&from)?, &to)?;
+        } else {
+            std::fs::hard_link(&from, &to)?;
+        }
+    }
+    Ok(())
+}
+
+/// A fresh root for the simulator: a clone of the template, with the engine's record of a
+/// root whose base images are installed and whose clock has not started.
+fn fresh_sim_root(dir: &std::path::Path) -> Result<(), String> {
+    let Some(template) = sim_template() else {
+        return Ok(());
+    };
+    if clone_root(template, dir, true).is_err() {
+        // A different filesystem or a damaged cache: start from an empty root instead.
+        for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
+            let _ = std::fs::remove_dir_all(entry.path())
+                .or_else(|_| std::fs::remove_file(entry.path()));
+        }
+        return Ok(());
+    }
+    std::fs::create_dir(dir.join("tmp")).map_err(|e| e.to_string())?;
+    let mut meta = crate::engine::meta::EngineMeta::default_for(true);
+    meta.base_images_installed = true;
+    let bytes = serde_json::to_vec(&meta).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("engine.json"), bytes).map_err(|e| e.to_string())
+}
+
 /// A fresh session on a temporary root, as `replay` and the tests use it: deterministic,
 /// width 80, no colour, no diagrams.
 pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session), String> {
@@ -56,6 +153,9 @@ pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session)
         .prefix("dockerlings-")
         .tempdir()
         .map_err(|e| format!("cannot make a temporary root: {e}"))?;
+    if kind == BackendKind::Sim {
+        fresh_sim_root(dir.path())?;
+    }
     let opts = SessionOptions {
         diagrams: false,
         style: Style {

@@ -37,6 +37,7 @@ pub struct Stat {
 }
 
 /// One layer's entry for a path, in a top-down presence chain.
+#[derive(Clone, Debug)]
 pub(super) struct Found {
     pub layer: Layer,
     pub host: PathBuf,
@@ -52,6 +53,20 @@ impl UnionFs {
     /// the directories whose contents merge (stopping at a whiteout, an opaque dir or a
     /// non-directory below a directory). Empty when the path does not exist.
     pub(super) fn presence(&self, comps: &[String]) -> Result<Vec<Found>, FsError> {
+        if self.writes_in_progress.get() > 0 {
+            return self.presence_uncached(comps);
+        }
+        if let Some(hit) = self.presence_cache.borrow().get(comps) {
+            return Ok(hit.clone());
+        }
+        let found = self.presence_uncached(comps)?;
+        self.presence_cache
+            .borrow_mut()
+            .insert(comps.to_vec(), found.clone());
+        Ok(found)
+    }
+
+    fn presence_uncached(&self, comps: &[String]) -> Result<Vec<Found>, FsError> {
         let mut found: Vec<Found> = Vec::new();
         for (layer, root) in self.layers() {
             let mut host = root.clone();

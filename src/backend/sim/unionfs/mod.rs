@@ -73,11 +73,37 @@ pub struct UnionFs {
     lowers: Vec<PathBuf>,
     /// The writable layer.
     upper: PathBuf,
+    /// Lookups are the hot path (every PATH search walks every layer): their results are
+    /// remembered until the next write, and not used at all while a write is under way.
+    presence_cache: std::cell::RefCell<std::collections::HashMap<Vec<String>, Vec<lookup::Found>>>,
+    writes_in_progress: std::cell::Cell<u32>,
+}
+
+/// Marks a write in progress: lookups bypass the cache, which is emptied when it ends.
+pub(super) struct WriteGuard<'a>(&'a UnionFs);
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        let n = self.0.writes_in_progress.get();
+        self.0.writes_in_progress.set(n.saturating_sub(1));
+        self.0.presence_cache.borrow_mut().clear();
+    }
 }
 
 impl UnionFs {
     pub fn new(lowers: Vec<PathBuf>, upper: PathBuf) -> UnionFs {
-        UnionFs { lowers, upper }
+        UnionFs {
+            lowers,
+            upper,
+            presence_cache: Default::default(),
+            writes_in_progress: Default::default(),
+        }
+    }
+
+    pub(super) fn writing(&self) -> WriteGuard<'_> {
+        self.writes_in_progress.set(self.writes_in_progress.get() + 1);
+        self.presence_cache.borrow_mut().clear();
+        WriteGuard(self)
     }
 
     pub fn upper(&self) -> &std::path::Path {

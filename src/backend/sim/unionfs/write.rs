@@ -56,6 +56,7 @@ impl UnionFs {
 
     /// Bring the visible entry into the upper dir (content, mode, link target).
     pub fn copy_up(&self, comps: &[String]) -> Result<(), FsError> {
+        let _writing = self.writing();
         let (st, host) = self.locate(comps)?;
         if st.layer == Layer::Upper {
             return Ok(());
@@ -84,11 +85,13 @@ impl UnionFs {
         data: &[u8],
         append: bool,
     ) -> Result<(), FsError> {
+        let _writing = self.writing();
         let comps = self.resolve(cwd, path, true)?;
         self.write_comps(&comps, data, append)
     }
 
     pub fn write_comps(&self, comps: &[String], data: &[u8], append: bool) -> Result<(), FsError> {
+        let _writing = self.writing();
         let (_, parent) = comps.split_last().ok_or(FsError::IsADirectory)?;
         let existing = match self.lstat_comps(comps) {
             Ok(st) if st.kind == FileKind::Dir => return Err(FsError::IsADirectory),
@@ -132,6 +135,7 @@ impl UnionFs {
     /// `mkdir` (one level). A dir created where a lower dir was deleted is made opaque, so
     /// the old contents stay hidden (`rm -rf /var && mkdir /var`).
     pub fn mkdir(&self, cwd: &str, path: &str) -> Result<(), FsError> {
+        let _writing = self.writing();
         let comps = self.resolve(cwd, path, false)?;
         self.mkdir_comps(&comps)
     }
@@ -160,6 +164,7 @@ impl UnionFs {
 
     /// `mkdir -p`: every missing component, following existing symlinks.
     pub fn mkdir_all(&self, cwd: &str, path: &str) -> Result<(), FsError> {
+        let _writing = self.writing();
         let mut so_far = if path.starts_with('/') {
             String::new()
         } else {
@@ -180,11 +185,13 @@ impl UnionFs {
 
     /// Remove a file, symlink or (with `recursive`) a directory tree.
     pub fn remove(&self, cwd: &str, path: &str, recursive: bool) -> Result<(), FsError> {
+        let _writing = self.writing();
         let comps = self.resolve(cwd, path, false)?;
         self.remove_comps(&comps, recursive)
     }
 
     pub fn remove_comps(&self, comps: &[String], recursive: bool) -> Result<(), FsError> {
+        let _writing = self.writing();
         let (name, parent) = comps.split_last().ok_or(FsError::InvalidArgument)?;
         let chain = self.presence(comps)?;
         let first = chain.first().ok_or(FsError::NotFound)?;
@@ -213,6 +220,7 @@ impl UnionFs {
 
     /// `rmdir`: only an empty directory (in the merged view).
     pub fn rmdir(&self, cwd: &str, path: &str) -> Result<(), FsError> {
+        let _writing = self.writing();
         let comps = self.resolve(cwd, path, false)?;
         if self.lstat_comps(&comps)?.kind != FileKind::Dir {
             return Err(FsError::NotADirectory);
@@ -226,6 +234,7 @@ impl UnionFs {
     /// Copy `from` to `to` (the destination path itself, not "into"); directories only with
     /// `recursive`. Symlinks inside a tree are copied as links.
     pub fn copy(&self, cwd: &str, from: &str, to: &str, recursive: bool) -> Result<(), FsError> {
+        let _writing = self.writing();
         let src = self.resolve(cwd, from, true)?;
         let dst = self.resolve(cwd, to, true)?;
         if self.lstat_comps(&src)?.kind == FileKind::Dir && !recursive {
@@ -267,6 +276,7 @@ impl UnionFs {
     /// `mv`: copy then delete the source (whiteout when a lower layer has it), the way
     /// overlayfs without redirect_dir handles a rename.
     pub fn rename(&self, cwd: &str, from: &str, to: &str) -> Result<(), FsError> {
+        let _writing = self.writing();
         let src = self.resolve(cwd, from, false)?;
         let dst = self.resolve(cwd, to, false)?;
         if src == dst {
@@ -301,6 +311,7 @@ impl UnionFs {
     }
 
     pub fn chmod(&self, cwd: &str, path: &str, mode: u32) -> Result<(), FsError> {
+        let _writing = self.writing();
         let comps = self.resolve(cwd, path, true)?;
         self.chmod_comps(&comps, mode)
     }
@@ -311,6 +322,7 @@ impl UnionFs {
     }
 
     pub fn symlink(&self, target: &str, cwd: &str, link: &str) -> Result<(), FsError> {
+        let _writing = self.writing();
         let comps = self.resolve(cwd, link, false)?;
         self.symlink_comps(target, &comps)
     }
@@ -328,6 +340,7 @@ impl UnionFs {
 
     /// `touch`: create an empty file, or copy up and bump the mtime.
     pub fn touch(&self, cwd: &str, path: &str) -> Result<(), FsError> {
+        let _writing = self.writing();
         let comps = self.resolve(cwd, path, true)?;
         if self.lstat_comps(&comps).is_err() {
             return self.write_comps(&comps, b"", true);

@@ -106,7 +106,19 @@ fn union(spec: &LaunchSpec) -> UnionFs {
 
 /// The simulated system a container's programs see: its files, hostname and process table.
 fn system<'a>(fs: &'a mut UnionFs, spec: &LaunchSpec, now: DateTime<Utc>) -> SimSystem<'a> {
-    let mut sys = SimSystem::new(fs, spec.hostname.clone(), now);
+    thread_local! {
+        // The flavor is the image's (its layers), so it is detected once per image.
+        static FLAVORS: std::cell::RefCell<std::collections::HashMap<Vec<std::path::PathBuf>, super::system::Flavor>> =
+            Default::default();
+    }
+    let key = spec.rootfs.lower_dirs.clone();
+    let flavor = FLAVORS.with(|f| f.borrow().get(&key).copied());
+    let flavor = flavor.unwrap_or_else(|| {
+        let detected = super::system::detect_flavor(fs);
+        FLAVORS.with(|f| f.borrow_mut().insert(key, detected));
+        detected
+    });
+    let mut sys = SimSystem::with_flavor(fs, spec.hostname.clone(), now, flavor);
     sys.procs = vec![ProcInfo {
         pid: 1,
         user: "root".to_string(),
@@ -198,8 +210,12 @@ impl Runtime for SimRuntime {
     fn status(&mut self, spec: &LaunchSpec, clock: &Clock) -> RtResult<ProcStatus> {
         let mut pf = Self::loaded(spec)?;
         if pf.exited.is_none() && !pf.frozen {
+            let before = serde_json::to_vec(&pf).ok();
             self.advance(spec, &mut pf, clock.now(), None)?;
-            save(spec, &pf)?;
+            // A process asleep until later is unchanged: no write (the hot path of `ps`).
+            if serde_json::to_vec(&pf).ok() != before {
+                save(spec, &pf)?;
+            }
         }
         Ok(Self::status_of(&pf))
     }

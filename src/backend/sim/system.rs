@@ -26,6 +26,16 @@ impl<'a> SimSystem<'a> {
     /// A system over `fs` whose flavor is detected from its files.
     pub fn new(fs: &'a mut UnionFs, hostname: String, now: DateTime<Utc>) -> SimSystem<'a> {
         let image_flavor = detect_flavor(fs);
+        Self::with_flavor(fs, hostname, now, image_flavor)
+    }
+
+    /// A system whose flavor the caller already knows (it is the image's, detected once).
+    pub fn with_flavor(
+        fs: &'a mut UnionFs,
+        hostname: String,
+        now: DateTime<Utc>,
+        image_flavor: Flavor,
+    ) -> SimSystem<'a> {
         SimSystem {
             fs,
             hostname,

@@ -101,7 +101,8 @@ impl UnionFs {
     }
 
     pub(super) fn writing(&self) -> WriteGuard<'_> {
-        self.writes_in_progress.set(self.writes_in_progress.get() + 1);
+        self.writes_in_progress
+            .set(self.writes_in_progress.get() + 1);
         self.presence_cache.borrow_mut().clear();
         WriteGuard(self)
     }

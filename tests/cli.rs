@@ -136,3 +136,19 @@ fn replay_exits_1_with_a_diff_on_a_corrupted_transcript() {
         "{diff}"
     );
 }
+
+#[test]
+fn bad_input_gets_a_clear_error_and_never_panics() {
+    let root = tempfile::tempdir().unwrap();
+    let huge = "x".repeat(50_000);
+    let script = format!(
+        "ps --format '{{{{.Names'\nps --format '{{{{nosuchfunc .Names}}}}'\ninspect --format '{{{{.State.Nope.Deeper}}}}' busybox\nrun busybox echo \"unbalanced\nrun --name {huge} busybox true\nrm {huge}\nkill -s NOPE nosuch\n"
+    );
+    let out = dockerlings(root.path(), &["-c", &script]);
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("unclosed action"), "{err}");
+    assert!(err.contains("function \"nosuchfunc\" not defined"), "{err}");
+    assert!(err.contains("unterminated double quote"), "{err}");
+    assert!(err.contains("Invalid signal: NOPE"), "{err}");
+}

@@ -152,3 +152,35 @@ fn bad_input_gets_a_clear_error_and_never_panics() {
     assert!(err.contains("unterminated double quote"), "{err}");
     assert!(err.contains("Invalid signal: NOPE"), "{err}");
 }
+
+#[test]
+fn record_writes_a_transcript_that_replays() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("rec.txt");
+    let script = format!(
+        "run -d --name rec busybox sleep 99\nrecord {}\nps -a --format '{{{{.Names}}}}'\npause rec\nstart rec\nrecord stop\n",
+        file.display()
+    );
+    // Not deterministic: what was seen differs; the file is re-run deterministically.
+    let out = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .args(["--backend", "sim", "--root"])
+        .arg(root.path().join("state"))
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("recorded 3 commands"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let recorded = std::fs::read_to_string(&file).unwrap();
+    assert!(recorded.starts_with("# backends: sim\n"), "{recorded}");
+    assert!(recorded.contains("$ pause rec\n"), "{recorded}");
+    let replay = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .arg("replay")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(replay.status.code(), Some(0), "{}", text(&replay.stdout));
+}

@@ -79,6 +79,7 @@ fn make_sim_template() -> Option<std::path::PathBuf> {
     if path.join("complete").exists() {
         return Some(path);
     }
+    remove_stale_templates(&format!("dockerlings-template-{uid}-"));
     let building = tempfile::Builder::new()
         .prefix("dockerlings-template-build-")
         .tempdir()
@@ -92,6 +93,29 @@ fn make_sim_template() -> Option<std::path::PathBuf> {
         let _ = std::fs::remove_dir_all(&built);
     }
     path.join("complete").exists().then_some(path)
+}
+
+/// Templates of earlier builds, untouched for a day, are removed (a rebuilt program makes a
+/// new one; a template in use by a running program is younger than that).
+fn remove_stale_templates(prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let stale = entry
+            .path()
+            .join("complete")
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if name.starts_with(prefix) && stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Hard-links `src` into `dst` (dirs made, files linked, symlinks recreated), leaving out

@@ -9,6 +9,7 @@ pub mod model;
 pub mod parse;
 pub mod practice;
 pub mod probe;
+pub mod probe_engine;
 pub mod progress;
 pub mod quiz;
 pub mod quiz_session;

@@ -1,0 +1,235 @@
+//! Every lesson in lessons/ plays to the end on the program itself (not a fake), and every
+//! check it makes fails when its step's commands are left out; the `lesson` and `quiz`
+//! subcommands behave.
+use std::path::Path;
+use std::process::Command;
+
+use dockerlings::backend::BackendKind;
+use dockerlings::lesson::probe_engine::SessionHost;
+use dockerlings::lesson::{
+    Backend, LESSONS, Lesson, builtin_lesson, prove_checks_can_fail, run_demo,
+};
+
+fn lessons() -> Vec<Lesson> {
+    LESSONS
+        .iter()
+        .map(|(name, _)| {
+            builtin_lesson(name)
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}", e.render()))
+        })
+        .collect()
+}
+
+/// A step may go without a check only when it is pure narration: its commands, if any, are
+/// the teaching words `explain` and `show`, which change no state. Any docker command in a
+/// step must be proven by a check, or a student could "pass" it by typing anything.
+fn is_narration(step: &dockerlings::lesson::Step) -> bool {
+    step.commands.iter().all(|c| {
+        let verb = c.split_whitespace().next().unwrap_or("");
+        verb == "explain" || verb == "show"
+    })
+}
+
+#[test]
+fn every_lesson_plays_on_the_simulator() {
+    let mut failures = Vec::new();
+    for lesson in lessons() {
+        let mut host = SessionHost::new(BackendKind::Sim).unwrap();
+        let mut out = String::new();
+        if let Err(f) = run_demo(&lesson, &mut host, &mut |s| out.push_str(s)) {
+            failures.push(format!("{}: {f}\n{out}", lesson.name));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_check_can_fail_and_every_step_is_checked_or_narration() {
+    let mut problems = Vec::new();
+    for lesson in lessons() {
+        let mut host = SessionHost::new(BackendKind::Sim).unwrap();
+        let proof = prove_checks_can_fail(&lesson, &mut host);
+        for v in &proof.vacuous {
+            problems.push(format!(
+                "{}: step {} ({}) passes without its commands: {:?}",
+                lesson.name,
+                v.step + 1,
+                v.step_title,
+                v.checks
+            ));
+        }
+        for &i in &proof.unchecked {
+            let step = &lesson.steps[i];
+            if !is_narration(step) {
+                problems.push(format!(
+                    "{}: step {} ({}) runs {:?} but checks nothing",
+                    lesson.name,
+                    i + 1,
+                    step.title,
+                    step.commands
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The check above must be able to fail: a lesson whose check holds anyway is reported.
+#[test]
+fn the_proof_catches_a_check_that_holds_anyway() {
+    let src = "# Weak\nbackends: sim\ntopic: lifecycle\n\n## Step: Run\n```cmd\nrun -d --name web busybox sleep 1000\n```\ncheck: containers = 0\n";
+    let lesson = dockerlings::lesson::parse_lesson("weak", src).unwrap();
+    let mut host = SessionHost::new(BackendKind::Sim).unwrap();
+    let proof = prove_checks_can_fail(&lesson, &mut host);
+    assert_eq!(proof.vacuous.len(), 1);
+    assert!(run_demo(&lesson, &mut host, &mut |_| {}).is_err());
+}
+
+fn dockerlings(args: &[&str], data: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .args(args)
+        .env("XDG_DATA_HOME", data)
+        .env_remove("DOCKERLINGS_ROOT")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn lesson_list_is_one_tab_separated_line_per_lesson() {
+    let data = tempfile::tempdir().unwrap();
+    let out = dockerlings(&["lesson", "--list"], data.path());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), LESSONS.len(), "{text}");
+    for (line, lesson) in lines.iter().zip(lessons()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(
+            cols,
+            vec![lesson.name.as_str(), lesson.title.as_str(), "not started"]
+        );
+    }
+}
+
+#[test]
+fn lesson_demo_plays_and_records_progress() {
+    let data = tempfile::tempdir().unwrap();
+    let out = dockerlings(
+        &["--backend", "sim", "lesson", "lifecycle", "--demo"],
+        data.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Lesson complete."), "{stdout}");
+    let list = dockerlings(&["lesson", "--list"], data.path());
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(list.contains("lifecycle\t"), "{list}");
+    let line = list.lines().find(|l| l.starts_with("lifecycle\t")).unwrap();
+    assert!(line.ends_with("\tcompleted"), "{line}");
+}
+
+#[test]
+fn a_failing_check_makes_the_demo_exit_1() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("bad.md");
+    std::fs::write(
+        &file,
+        "# Bad\nbackends: sim\ntopic: lifecycle\n\n## Step: Run\n```cmd\ncreate --name web busybox\n```\ncheck: container web is running\n",
+    )
+    .unwrap();
+    let out = dockerlings(
+        &[
+            "--backend",
+            "sim",
+            "lesson",
+            file.to_str().unwrap(),
+            "--demo",
+        ],
+        data.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("✗ container web is running"), "{stdout}");
+}
+
+#[test]
+fn a_broken_lesson_file_is_reported_with_line_column_and_caret() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("broken.md");
+    std::fs::write(
+        &file,
+        "# Broken\nbackends: sim\ntopic: lifecycle\n\n## Step: Run\n```cmd\nps\n```\ncheck: container web is flying\n",
+    )
+    .unwrap();
+    let out = dockerlings(
+        &[
+            "--backend",
+            "sim",
+            "lesson",
+            file.to_str().unwrap(),
+            "--demo",
+        ],
+        data.path(),
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let at = format!("{}:9:", file.display());
+    assert!(stderr.contains(&at), "{stderr}");
+    assert!(stderr.contains('^'), "{stderr}");
+    assert!(
+        stderr.contains("check: container web is flying"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_lesson_name_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let out = dockerlings(
+        &["--backend", "sim", "lesson", "nope", "--demo"],
+        data.path(),
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no lesson named nope"), "{stderr}");
+}
+
+/// On the kernel: every lesson whose backends line names linux plays through the binary
+/// (the per-container monitor is the binary re-executed). Needs root; under
+/// DOCKERLINGS_REQUIRE_LINUX=1 a machine that cannot run it fails instead of skipping.
+#[test]
+fn linux_lessons_play_on_the_kernel() {
+    if let Err(why) = dockerlings::backend::linux::probe() {
+        assert!(
+            std::env::var("DOCKERLINGS_REQUIRE_LINUX").as_deref() != Ok("1"),
+            "DOCKERLINGS_REQUIRE_LINUX=1 but the linux backend cannot run: {why}"
+        );
+        eprintln!("skipping linux_lessons_play_on_the_kernel: {why}");
+        return;
+    }
+    let mut played = 0;
+    for lesson in lessons().iter().filter(|l| l.runs_on(Backend::Linux)) {
+        let data = tempfile::tempdir().unwrap();
+        let out = dockerlings(
+            &["--backend", "linux", "lesson", &lesson.name, "--demo"],
+            data.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{} does not play on linux:\n{}{}",
+            lesson.name,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        played += 1;
+    }
+    assert!(played >= 3, "only {played} lessons name the linux backend");
+}

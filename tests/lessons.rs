@@ -21,13 +21,24 @@ fn lessons() -> Vec<Lesson> {
         .collect()
 }
 
-/// A step may go without a check only when it is pure narration: its commands, if any, are
-/// the teaching words `explain` and `show`, which change no state. Any docker command in a
-/// step must be proven by a check, or a student could "pass" it by typing anything.
+/// A step may go without a check only when it changes no state: it is narration, or it only
+/// looks (`explain`, `show`, and docker's read-only verbs such as `ps`, `images`, `inspect`,
+/// or `exec NAME ps` with no redirection). A state-changing command must be proven by a check,
+/// or a student could "pass" the step by typing anything; a looking step has nothing to prove,
+/// and a check on it would hold before its commands ran.
 fn is_narration(step: &dockerlings::lesson::Step) -> bool {
+    const LOOKING: &[&str] = &[
+        "explain", "show", "ps", "images", "inspect", "history", "info", "logs", "stats", "diff",
+        "version", "top", "port",
+    ];
+    const LOOKING_INSIDE: &[&str] = &["ps", "cat", "ls", "hostname", "id", "env", "mount"];
     step.commands.iter().all(|c| {
-        let verb = c.split_whitespace().next().unwrap_or("");
-        verb == "explain" || verb == "show"
+        let words: Vec<&str> = c.split_whitespace().collect();
+        match words.as_slice() {
+            ["exec", _, inner, ..] => LOOKING_INSIDE.contains(inner) && !c.contains('>'),
+            [verb, ..] => LOOKING.contains(verb),
+            [] => true,
+        }
     })
 }
 

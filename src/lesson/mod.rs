@@ -5,6 +5,7 @@ pub mod check;
 mod check_eval;
 pub mod error;
 pub mod explain;
+pub mod front;
 pub mod model;
 pub mod parse;
 pub mod practice;

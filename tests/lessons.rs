@@ -125,7 +125,7 @@ fn lesson_list_is_one_tab_separated_line_per_lesson() {
 }
 
 #[test]
-fn lesson_demo_plays_and_records_progress() {
+fn lesson_demo_plays_to_the_end() {
     let data = tempfile::tempdir().unwrap();
     let out = dockerlings(
         &["--backend", "sim", "lesson", "lifecycle", "--demo"],
@@ -139,11 +139,49 @@ fn lesson_demo_plays_and_records_progress() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("Lesson complete."), "{stdout}");
-    let list = dockerlings(&["lesson", "--list"], data.path());
-    let list = String::from_utf8(list.stdout).unwrap();
-    assert!(list.contains("lifecycle\t"), "{list}");
-    let line = list.lines().find(|l| l.starts_with("lifecycle\t")).unwrap();
-    assert!(line.ends_with("\tcompleted"), "{line}");
+    assert!(stdout.contains("✓ container lc is created"), "{stdout}");
+}
+
+/// Practice reads the student's lines from stdin; progress is kept per user between runs.
+/// (Watching the demo does not count as doing the lesson.)
+#[test]
+fn practice_from_stdin_keeps_progress() {
+    use std::io::Write;
+    let data = tempfile::tempdir().unwrap();
+    let run = |input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+            .args(["--backend", "sim", "lesson", "lifecycle"])
+            .env("XDG_DATA_HOME", data.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let list = || {
+        let out = dockerlings(&["lesson", "--list"], data.path());
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .find(|l| l.starts_with("lifecycle\t"))
+            .unwrap()
+            .to_string()
+    };
+    // Step 1 has a predict question: answer 2, then do the step.
+    let out = run("2\ncreate --name lc busybox sleep 100000\nquit\n");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("✓ container lc is created"), "{text}");
+    assert!(list().ends_with("\tstep 2/8"), "{}", list());
+    let out = run(&"skip\n".repeat(10));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Lesson complete."), "{text}");
+    assert!(list().ends_with("\tcompleted"), "{}", list());
 }
 
 #[test]

@@ -212,7 +212,7 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
         progress.step = 0;
     }
     let mut input = StudentInput::open();
-    println!("(type `help` for the lesson words; `quit` keeps your place)");
+    print_piece("(type `help` for the lesson words; `quit` keeps your place)\n");
     let end = practice(
         &lesson,
         &mut host,
@@ -225,7 +225,7 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
     *all.lesson(&lesson.name) = progress;
     save_progress(&all);
     if end == PracticeEnd::EndOfInput {
-        println!();
+        print_piece("\n");
     }
     0
 }
@@ -276,7 +276,7 @@ pub fn quiz_main(topic: Option<&str>, count: usize, choice: BackendChoice) -> i3
     );
     let asked = &history[before..];
     let right = asked.iter().filter(|a| a.correct).count();
-    println!("\n{right} of {} right.", asked.len());
+    print_piece(&format!("\n{right} of {} right.\n", asked.len()));
     if let Some(p) = path {
         if let Some(dir) = p.parent() {
             let _ = std::fs::create_dir_all(dir);

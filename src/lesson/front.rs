@@ -83,7 +83,13 @@ fn find_lesson(name: &str) -> Result<Lesson, String> {
     }
     let path = Path::new(name);
     if path.exists() || name.ends_with(".md") || name.contains('/') {
-        return lesson_from_file(path).map_err(|e| e.render());
+        // The author edits this file: name it as they typed it, not by its stem.
+        return lesson_from_file(path).map_err(|mut e| {
+            if let LessonError::Syntax { file, .. } = &mut e {
+                *file = name.to_string();
+            }
+            e.render()
+        });
     }
     Err(format!(
         "dockerlings: no lesson named {name} (see `dockerlings lesson --list`)\n"

@@ -27,9 +27,24 @@ pub struct SessionHost {
     memory: BTreeMap<String, u64>,
 }
 
+/// A fresh session on a temporary root. On the kernel the ids are random, not seeded:
+/// cgroups are named by container id and are global to the machine, so seeded ids would
+/// collide with any other scratch root (a test, a replay) running at the same time.
+fn scratch(kind: BackendKind) -> Result<(tempfile::TempDir, Session), String> {
+    let (root, session) = crate::cli::start::scratch_session(kind)?;
+    if kind == BackendKind::Sim {
+        return Ok((root, session));
+    }
+    let opts = session.opts.clone();
+    drop(session);
+    let session = crate::cli::start::open_session(root.path(), kind, false, opts)
+        .map_err(|e| e.to_string())?;
+    Ok((root, session))
+}
+
 impl SessionHost {
     pub fn new(kind: BackendKind) -> Result<SessionHost, String> {
-        let (root, session) = crate::cli::start::scratch_session(kind)?;
+        let (root, session) = scratch(kind)?;
         let mut host = SessionHost {
             kind,
             session,
@@ -113,7 +128,7 @@ impl LessonHost for SessionHost {
 
     fn reset(&mut self) {
         self.tear_down();
-        match crate::cli::start::scratch_session(self.kind) {
+        match scratch(self.kind) {
             Ok((root, session)) => {
                 self.session = session;
                 self.root = root;

@@ -76,6 +76,24 @@ pub fn list_lessons() -> i32 {
     code
 }
 
+/// What the REPL word `lesson [NAME]` prints: where to run it, and the lessons to choose from.
+pub fn repl_lesson_text(name: Option<&str>) -> String {
+    let mut out = match name {
+        Some(n) => {
+            format!("run `dockerlings lesson {n}` from your shell (add --demo to watch it)\n")
+        }
+        None => "run `dockerlings lesson NAME` from your shell; the lessons:\n".to_string(),
+    };
+    if name.is_none() {
+        for (n, _) in LESSONS {
+            if let Some(Ok(l)) = builtin_lesson(n) {
+                out.push_str(&format!("  {:<24} {}\n", l.name, l.title));
+            }
+        }
+    }
+    out
+}
+
 /// A built-in lesson by name, else a lesson file by path.
 fn find_lesson(name: &str) -> Result<Lesson, String> {
     if let Some(l) = builtin_lesson(name) {

@@ -69,6 +69,26 @@ enum Sub {
         #[arg(long)]
         update: bool,
     },
+    /// A guided lesson (practice: you type; --demo: it plays itself), or --list them.
+    Lesson {
+        /// A lesson name from `--list`, or the path of a lesson file.
+        #[arg(required_unless_present = "list")]
+        name: Option<String>,
+        #[arg(long)]
+        list: bool,
+        #[arg(long)]
+        demo: bool,
+        /// Seconds between demo pieces (default: 1.5 on a terminal, none otherwise).
+        #[arg(long, value_name = "SECS")]
+        pace: Option<f64>,
+    },
+    /// A few questions, chosen by spaced review of what you got wrong.
+    Quiz {
+        #[arg(long)]
+        topic: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+    },
     /// The per-container monitor (internal).
     #[command(name = "__monitor", hide = true)]
     Monitor {
@@ -122,6 +142,16 @@ fn real_main() -> anyhow::Result<i32> {
         };
         return dockerlings::transcript::replay::replay_file(file, kind, *update)
             .with_context(|| format!("replaying {}", file.display()));
+    }
+    match &cli.sub {
+        Some(Sub::Lesson { list: true, .. }) => return Ok(dockerlings::lesson::front::list_lessons()),
+        Some(Sub::Lesson { name: Some(name), demo, pace, .. }) => {
+            return Ok(dockerlings::lesson::front::lesson_main(name, *demo, *pace, choice));
+        }
+        Some(Sub::Quiz { topic, count }) => {
+            return Ok(dockerlings::lesson::front::quiz_main(topic.as_deref(), *count, choice));
+        }
+        _ => {}
     }
     let (kind, fallback) = choose_backend(choice).map_err(anyhow::Error::msg)?;
     let root = root_or_default(cli.root.clone(), kind);

@@ -114,6 +114,16 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
             out.out(&crate::lesson::explain::explain(&inv.args));
             0
         }
+        // Lessons and the quiz play on their own fresh state, never on the user's containers,
+        // so they run as subcommands of their own rather than inside this session.
+        Verb::Lesson => {
+            out.out(&crate::lesson::front::repl_lesson_text(inv.args.first().map(String::as_str)));
+            0
+        }
+        Verb::Quiz => {
+            out.outln("run `dockerlings quiz` from your shell (`--topic T`, `--count N`)");
+            0
+        }
         Verb::Diagrams => {
             let on = inv.args.first().map(String::as_str) != Some("off");
             session.opts.diagrams = on;

@@ -106,9 +106,20 @@ pub fn explain(words: &[String]) -> String {
             words[0]
         );
     };
+    // Words with spaces were quoted on the line; quote them again so the echo reads as typed.
+    let echoed: Vec<String> = words
+        .iter()
+        .map(|w| {
+            if w.contains(char::is_whitespace) {
+                format!("\"{w}\"")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
     let mut out = format!(
         "docker {}\n  {}: {}.\n",
-        words.join(" "),
+        echoed.join(" "),
         doc.name,
         doc.what
     );

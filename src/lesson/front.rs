@@ -1,0 +1,316 @@
+//! The `dockerlings lesson` and `dockerlings quiz` subcommands: choosing the lesson and the
+//! backend, reading the student's lines, pacing the demo, keeping progress per user.
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::catalog::{LESSONS, builtin_lesson, builtin_quiz, lesson_from_file};
+use super::error::LessonError;
+use super::model::{Backend, Lesson};
+use super::practice::{Input, PracticeEnd, practice};
+use super::probe_engine::SessionHost;
+use super::progress::{LessonProgress, Progress};
+use super::quiz_session::quiz;
+use super::review::Attempt;
+use super::runner::run_demo;
+use crate::backend::BackendKind;
+use crate::cli::paths::user_data_dir;
+use crate::cli::start::{BackendChoice, choose_backend};
+
+/// Where progress and quiz history live; `None` when the user has no home (then nothing is
+/// saved, and the program says so).
+fn data_file(name: &str) -> Option<PathBuf> {
+    user_data_dir().map(|d| d.join(name))
+}
+
+fn load_progress() -> Result<Progress, LessonError> {
+    match data_file("progress.json") {
+        Some(p) => Progress::load(&p),
+        None => Ok(Progress::default()),
+    }
+}
+
+fn save_progress(p: &Progress) {
+    let Some(path) = data_file("progress.json") else {
+        eprintln!("dockerlings: no home directory: progress is not saved");
+        return;
+    };
+    if let Err(e) = p.save(&path) {
+        eprintln!("dockerlings: {e}");
+    }
+}
+
+fn describe_progress(p: Option<&LessonProgress>, steps: usize) -> String {
+    match p {
+        Some(p) if p.completed => "completed".to_string(),
+        Some(p) if p.step > 0 => format!("step {}/{steps}", (p.step + 1).min(steps)),
+        _ => "not started".to_string(),
+    }
+}
+
+/// `lesson --list`: `NAME<TAB>TITLE<TAB>PROGRESS`, one line per lesson, in teaching order.
+pub fn list_lessons() -> i32 {
+    let progress = match load_progress() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            Progress::default()
+        }
+    };
+    let mut code = 0;
+    for (name, _) in LESSONS {
+        match builtin_lesson(name) {
+            Some(Ok(l)) => print_piece(&format!(
+                "{}\t{}\t{}\n",
+                l.name,
+                l.title,
+                describe_progress(progress.lessons.get(&l.name), l.steps.len())
+            )),
+            Some(Err(e)) => {
+                eprint!("{}", e.render());
+                code = 1;
+            }
+            None => {}
+        }
+    }
+    code
+}
+
+/// What the REPL word `lesson [NAME]` prints: where to run it, and the lessons to choose from.
+pub fn repl_lesson_text(name: Option<&str>) -> String {
+    let mut out = match name {
+        Some(n) => {
+            format!("run `dockerlings lesson {n}` from your shell (add --demo to watch it)\n")
+        }
+        None => "run `dockerlings lesson NAME` from your shell; the lessons:\n".to_string(),
+    };
+    if name.is_none() {
+        for (n, _) in LESSONS {
+            if let Some(Ok(l)) = builtin_lesson(n) {
+                out.push_str(&format!("  {:<24} {}\n", l.name, l.title));
+            }
+        }
+    }
+    out
+}
+
+/// A built-in lesson by name, else a lesson file by path.
+fn find_lesson(name: &str) -> Result<Lesson, String> {
+    if let Some(l) = builtin_lesson(name) {
+        return l.map_err(|e| e.render());
+    }
+    let path = Path::new(name);
+    if path.exists() || name.ends_with(".md") || name.contains('/') {
+        // The author edits this file: name it as they typed it, not by its stem.
+        return lesson_from_file(path).map_err(|mut e| {
+            if let LessonError::Syntax { file, .. } = &mut e {
+                *file = name.to_string();
+            }
+            e.render()
+        });
+    }
+    Err(format!(
+        "dockerlings: no lesson named {name} (see `dockerlings lesson --list`)\n"
+    ))
+}
+
+/// The backend a lesson plays on: `auto` picks the kernel when the machine and the lesson
+/// allow it, else the simulator; an explicit choice the lesson cannot use is an error.
+fn lesson_backend(lesson: &Lesson, choice: BackendChoice) -> Result<BackendKind, String> {
+    let linux_ok = lesson.runs_on(Backend::Linux);
+    match choice {
+        BackendChoice::Sim => Ok(BackendKind::Sim),
+        BackendChoice::Linux if !linux_ok => Err(format!(
+            "dockerlings: lesson {} needs the simulator (it uses what the linux backend does not have); run it with --backend sim",
+            lesson.name
+        )),
+        BackendChoice::Linux => choose_backend(choice).map(|(k, _)| k),
+        BackendChoice::Auto if !linux_ok => Ok(BackendKind::Sim),
+        BackendChoice::Auto => Ok(choose_backend(choice)
+            .map(|(k, _)| k)
+            .unwrap_or(BackendKind::Sim)),
+    }
+}
+
+/// The student's lines: rustyline on a terminal, plain stdin lines otherwise (scripts, tests).
+enum StudentInput {
+    Terminal(Box<rustyline::DefaultEditor>),
+    Lines(std::io::StdinLock<'static>),
+}
+
+impl StudentInput {
+    fn open() -> StudentInput {
+        if std::io::stdin().is_terminal() {
+            if let Ok(ed) = rustyline::DefaultEditor::new() {
+                return StudentInput::Terminal(Box::new(ed));
+            }
+        }
+        StudentInput::Lines(std::io::stdin().lock())
+    }
+}
+
+impl Input for StudentInput {
+    fn read_line(&mut self, prompt: &str) -> Option<String> {
+        match self {
+            StudentInput::Terminal(ed) => {
+                let line = ed.readline(prompt).ok()?;
+                let _ = ed.add_history_entry(line.as_str());
+                Some(line)
+            }
+            StudentInput::Lines(stdin) => {
+                print_piece(prompt);
+                let mut line = String::new();
+                match stdin.read_line(&mut line) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => {
+                        // echoed, so a piped session reads like a typed one
+                        print_piece(&line);
+                        Some(line.trim_end_matches(['\n', '\r']).to_string())
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Printing that survives a closed pipe (`lesson x --demo | head`): the reader left, so the
+/// rest is simply not shown.
+fn print_piece(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// `lesson NAME|PATH [--demo] [--pace SECS]`. Exit 0 when the lesson completes (or the
+/// student quits), 1 when a demo check fails or the lesson cannot be loaded.
+pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendChoice) -> i32 {
+    let lesson = match find_lesson(name) {
+        Ok(l) => l,
+        Err(text) => {
+            eprint!("{text}");
+            return 1;
+        }
+    };
+    let kind = match lesson_backend(&lesson, choice) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let mut host = match SessionHost::new(kind) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            return 1;
+        }
+    };
+    if demo {
+        // A projector wants time to read; a pipe or a test wants the text at once.
+        let pace = pace.or_else(|| std::io::stdout().is_terminal().then_some(1.5));
+        let pause = pace.map(|s| Duration::from_secs_f64(s.clamp(0.0, 60.0)));
+        let result = run_demo(&lesson, &mut host, &mut |s| {
+            print_piece(s);
+            if let Some(d) = pause {
+                std::thread::sleep(d);
+            }
+        });
+        return match result {
+            Ok(()) => 0,
+            Err(f) => {
+                eprintln!("dockerlings: lesson {}: {f}", lesson.name);
+                1
+            }
+        };
+    }
+    let mut all = match load_progress() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            return 1;
+        }
+    };
+    let mut progress = all.lesson(&lesson.name).clone();
+    if progress.completed {
+        // Played again from the start; the record of having completed it stays.
+        progress.step = 0;
+    }
+    let mut input = StudentInput::open();
+    print_piece("(type `help` for the lesson words; `quit` keeps your place)\n");
+    let end = practice(
+        &lesson,
+        &mut host,
+        &mut input,
+        &mut print_piece,
+        &mut progress,
+    );
+    let was_completed = all.lesson(&lesson.name).completed;
+    progress.completed |= was_completed;
+    *all.lesson(&lesson.name) = progress;
+    save_progress(&all);
+    if end == PracticeEnd::EndOfInput {
+        print_piece("\n");
+    }
+    0
+}
+
+/// `quiz [--topic T] [--count N]`: questions by spaced review; the history is kept per user.
+pub fn quiz_main(topic: Option<&str>, count: usize, choice: BackendChoice) -> i32 {
+    let bank = match builtin_quiz() {
+        Ok(b) => b,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return 1;
+        }
+    };
+    if let Some(t) = topic {
+        if !bank.iter().any(|q| q.topic == t) {
+            eprintln!("dockerlings: no quiz questions on topic {t}");
+            return 1;
+        }
+    }
+    // Prove-it questions may set up sim-only images; the kernel only when asked for.
+    let kind = match choice {
+        BackendChoice::Linux => BackendKind::Linux,
+        _ => BackendKind::Sim,
+    };
+    let mut host = match SessionHost::new(kind) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            return 1;
+        }
+    };
+    let path = data_file("quiz.json");
+    let mut history: Vec<Attempt> = path
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let before = history.len();
+    let mut input = StudentInput::open();
+    quiz(
+        &bank,
+        topic,
+        count,
+        &mut history,
+        &mut host,
+        &mut input,
+        &mut print_piece,
+    );
+    let asked = &history[before..];
+    let right = asked.iter().filter(|a| a.correct).count();
+    print_piece(&format!("\n{right} of {} right.\n", asked.len()));
+    if let Some(p) = path {
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let saved = serde_json::to_vec_pretty(&history)
+            .map_err(|e| e.to_string())
+            .and_then(|j| crate::store::write_file_atomic(&p, &j).map_err(|e| e.to_string()));
+        if let Err(e) = saved {
+            eprintln!("dockerlings: cannot save {}: {e}", p.display());
+        }
+    }
+    0
+}

@@ -1,6 +1,7 @@
 //! The real Linux backend: overlayfs, namespaces, cgroups, a monitor per container.
 pub mod base_image;
 pub mod cgroup;
+pub mod exec;
 pub mod host_image;
 mod init;
 pub mod monitor;

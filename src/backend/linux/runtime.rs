@@ -6,6 +6,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::Duration;
 
 use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
+use super::exec;
 use super::monitor::MonitorConfig;
 use super::overlay;
 use super::records::{self, ExitRecord, PidRecord, StartError};
@@ -278,13 +279,45 @@ impl Runtime for LinuxRuntime {
 
     fn exec(
         &mut self,
-        _spec: &LaunchSpec,
-        _argv: &[String],
-        _opts: &ExecOpts,
+        spec: &LaunchSpec,
+        argv: &[String],
+        opts: &ExecOpts,
         _clock: &mut Clock,
-        _out: &mut Output,
+        out: &mut Output,
     ) -> RtResult<i32> {
-        Err(failed(format!("exec: {NOT_YET}")))
+        if opts.tty {
+            return Err(failed(format!("exec -t: {NOT_YET}")));
+        }
+        let rec = Self::read_pid(spec)?
+            .ok_or_else(|| failed(format!("container {}: not started", spec.id)))?;
+        let user = match &opts.user {
+            Some(u) => Some(exec::parse_user(u).map_err(failed)?),
+            None => None,
+        };
+        let req = exec::ExecRequest {
+            target_pid: rec.pid,
+            cgroup_procs: self
+                .cgroup(spec)?
+                .dirs
+                .iter()
+                .map(|d| d.join("cgroup.procs"))
+                .collect(),
+            argv: argv.to_vec(),
+            env: exec::merge_env(&spec.env, &opts.env),
+            workdir: opts.workdir.clone().unwrap_or_else(|| spec.workdir.clone()),
+            user,
+        };
+        match exec::exec_in(&req) {
+            Ok(o) => {
+                out.out(&o.stdout);
+                out.err(&o.stderr);
+                Ok(o.code)
+            }
+            Err(exec::ExecError::NotRunnable { code, message }) => {
+                Err(RuntimeError::NotRunnable { code, message })
+            }
+            Err(e) => Err(failed(e)),
+        }
     }
 
     fn input_line(

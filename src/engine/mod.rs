@@ -27,6 +27,7 @@ pub mod start;
 pub mod stats;
 pub mod stop;
 pub mod tag;
+pub mod top;
 pub mod views;
 
 use std::collections::BTreeMap;

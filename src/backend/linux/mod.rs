@@ -5,10 +5,12 @@ pub mod exec;
 pub mod host_image;
 mod init;
 pub mod monitor;
+pub mod nsinfo;
 pub mod overlay;
 pub mod records;
 pub mod runtime;
 pub mod spawn;
+pub mod top;
 #[cfg(test)]
 pub(crate) mod testkit;
 

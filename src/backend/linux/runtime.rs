@@ -341,6 +341,18 @@ impl Runtime for LinuxRuntime {
         self.cgroup(spec)?.memory(total).map_err(failed)
     }
 
+    fn processes(&mut self, spec: &LaunchSpec) -> RtResult<Vec<crate::backend::ProcRow>> {
+        let pids = self.cgroup(spec)?.procs().map_err(failed)?;
+        super::top::rows(&self.cgroups.proc_root, &pids).map_err(failed)
+    }
+
+    fn namespaces(&mut self, spec: &LaunchSpec) -> RtResult<crate::backend::NsEvidence> {
+        let rec = Self::read_pid(spec)?
+            .ok_or_else(|| failed(format!("container {}: not started", spec.id)))?;
+        let cgroup = self.cgroup(spec)?;
+        super::nsinfo::gather(&self.cgroups.proc_root, rec.pid, &cgroup.dirs).map_err(failed)
+    }
+
     fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
         let cg = self.cgroup(spec)?.remove().map_err(failed);
         overlay::unmount(&spec.rootfs.merged).map_err(failed)?;

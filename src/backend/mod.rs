@@ -124,6 +124,9 @@ pub struct NsEvidence {
     /// (kind, link target such as "pid:[4026532301]") for pid, mnt, uts, ipc, net, cgroup, user.
     pub container: Vec<(String, String)>,
     pub host: Vec<(String, String)>,
+    /// Whose links `host` holds: "the host's PID 1", or this client process when PID 1's are
+    /// not readable (e.g. the machine is itself a container).
+    pub host_label: String,
     /// The container's cgroup directories and the host PID 1's cgroup (one line of /proc/1/cgroup).
     pub container_cgroups: Vec<String>,
     pub host_cgroup: String,

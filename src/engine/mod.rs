@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod kill;
 pub mod lifecycle_ops;
 pub mod logs;
+pub mod ns;
 pub mod pause;
 pub mod prune;
 pub mod ps;

@@ -11,6 +11,8 @@ pub struct NsView {
     pub rows: Vec<NsRow>,
     pub container_cgroups: Vec<String>,
     pub host_cgroup: String,
+    /// Whose namespaces the host column shows, e.g. "the host's PID 1".
+    pub host_label: String,
     pub kernel_inside: String,
     pub kernel_host: String,
 }
@@ -37,8 +39,8 @@ pub fn render_ns(view: &NsView, style: &Style) -> String {
     let width = style.width;
     let wide = width >= WIDE;
     let title = format!(
-        "Namespaces of {} (its PID 1 is host pid {}) beside the host's PID 1",
-        view.container, view.pid
+        "Namespaces of {} (its PID 1 is host pid {}) beside {}",
+        view.container, view.pid, view.host_label
     );
     let mut lines: Vec<String> = wrap(&title, width, style)
         .into_iter()
@@ -96,7 +98,7 @@ pub fn render_ns(view: &NsView, style: &Style) -> String {
     }
     lines.extend(wrap_hanging(
         "         ",
-        &format!("(host PID 1 is in {})", view.host_cgroup),
+        &format!("(host side: {})", view.host_cgroup),
         width,
         style,
     ));
@@ -144,6 +146,7 @@ mod tests {
                 "/sys/fs/cgroup/pids/dockerlings/0de8682af183".into(),
             ],
             host_cgroup: "/".into(),
+            host_label: "the host's PID 1".into(),
             kernel_inside: "6.18.0".into(),
             kernel_host: "6.18.0".into(),
         }
@@ -184,7 +187,7 @@ mod tests {
 
         cgroups: /sys/fs/cgroup/memory/dockerlings/0de8682af183
                  /sys/fs/cgroup/pids/dockerlings/0de8682af183
-                 (host PID 1 is in /)
+                 (host side: /)
         kernel: 6.18.0 inside and outside: one kernel, shared. The namespaces only
         change what the processes can see.
         ");
@@ -205,7 +208,7 @@ mod tests {
 
         cgroups: /sys/fs/cgroup/memory/dockerlings/0de8682af183
                  /sys/fs/cgroup/pids/dockerlings/0de8682af183
-                 (host PID 1 is in /)
+                 (host side: /)
         kernel: 6.18.0 inside and outside: one kernel, shared. The namespaces only
         change what the processes can see.
         ");
@@ -228,7 +231,7 @@ mod tests {
 
         cgroups: /sys/fs/cgroup/memory/dockerlings/0de868…
                  /sys/fs/cgroup/pids/dockerlings/0de8682a…
-                 (host PID 1 is in /)
+                 (host side: /)
         kernel: 6.18.0 inside and outside: one kernel,
         shared. The namespaces only change what the
         processes can see.
@@ -252,7 +255,7 @@ mod tests {
 
         cgroups: /sys/fs/cgroup/memory/dockerlings/0de8...
                  /sys/fs/cgroup/pids/dockerlings/0de868...
-                 (host PID 1 is in /)
+                 (host side: /)
         kernel: 6.18.0 inside and outside: one kernel,
         shared. The namespaces only change what the
         processes can see.

@@ -18,6 +18,10 @@ pub enum NsInfoError {
 pub const KINDS: [&str; 7] = ["pid", "mnt", "uts", "ipc", "net", "cgroup", "user"];
 
 fn links(proc_root: &Path, pid: u32) -> Result<Vec<(String, String)>, NsInfoError> {
+    links_of(proc_root, &pid.to_string())
+}
+
+fn links_of(proc_root: &Path, pid: &str) -> Result<Vec<(String, String)>, NsInfoError> {
     KINDS
         .iter()
         .map(|kind| {
@@ -59,11 +63,22 @@ pub fn gather(
     pid: u32,
     cgroup_dirs: &[PathBuf],
 ) -> Result<NsEvidence, NsInfoError> {
-    let host_cgroup_text = read_trimmed(proc_root.join("1/cgroup"))?;
+    // PID 1's links need ptrace access to it, which a root inside another container may lack;
+    // this client is a host process too, so its links are the host's namespaces as well.
+    let (host, host_label, host_proc) = match links(proc_root, 1) {
+        Ok(l) => (l, "the host's PID 1", "1"),
+        Err(_) => (
+            links_of(proc_root, "self")?,
+            "this dockerlings process (on the host)",
+            "self",
+        ),
+    };
+    let host_cgroup_text = read_trimmed(proc_root.join(host_proc).join("cgroup"))?;
     Ok(NsEvidence {
         container_pid: pid,
         container: links(proc_root, pid)?,
-        host: links(proc_root, 1)?,
+        host,
+        host_label: host_label.to_string(),
         container_cgroups: cgroup_dirs
             .iter()
             .map(|d| d.to_string_lossy().into_owned())

@@ -126,8 +126,15 @@ impl LinuxRuntime {
     }
 }
 
+/// Alive and not a zombie: a killed monitor whose new parent does not reap it would still
+/// answer kill(pid, 0).
 fn alive(pid: u32) -> bool {
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_ok()
+    if nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_err() {
+        return false;
+    }
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next());
+    !matches!(state, Some("Z" | "X"))
 }
 
 fn exited(rec: ExitRecord) -> ProcStatus {
@@ -354,7 +361,25 @@ impl Runtime for LinuxRuntime {
     }
 
     fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
-        let cg = self.cgroup(spec)?.remove().map_err(failed);
+        let cgroup = self.cgroup(spec)?;
+        // Processes whose monitor died are still in the cgroup: end them, or the cgroup and
+        // the mount could never be removed.
+        if cgroup.procs().is_ok_and(|p| !p.is_empty()) {
+            let _ = cgroup.thaw();
+            for pid in cgroup.procs().unwrap_or_default() {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid as i32),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            for _ in 0..200 {
+                if cgroup.procs().is_ok_and(|p| p.is_empty()) {
+                    break;
+                }
+                std::thread::sleep(StdDuration::from_millis(5));
+            }
+        }
+        let cg = cgroup.remove().map_err(failed);
         overlay::unmount(&spec.rootfs.merged).map_err(failed)?;
         cg
     }

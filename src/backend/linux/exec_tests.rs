@@ -137,3 +137,28 @@ fn linux_exec_missing_command_is_126() {
         }
     });
 }
+
+#[test]
+fn linux_top_and_namespaces_read_the_kernel() {
+    if !testkit::kernel_tests_allowed("linux_top_and_namespaces_read_the_kernel") {
+        return;
+    }
+    with_container("d", |rt, spec| {
+        let rows = rt.processes(spec).unwrap();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].cmd, "sleep 30");
+        assert_eq!((rows[0].uid.as_str(), rows[0].tty.as_str()), ("root", "?"));
+        let ev = rt.namespaces(spec).unwrap();
+        assert_eq!(ev.container_pid, rows[0].pid);
+        let own: Vec<&str> = ev
+            .container
+            .iter()
+            .zip(&ev.host)
+            .filter(|(c, h)| c.1 != h.1)
+            .map(|(c, _)| c.0.as_str())
+            .collect();
+        assert_eq!(own, ["pid", "mnt", "uts", "ipc", "net"]);
+        assert_eq!(ev.kernel_inside, ev.kernel_host);
+        assert!(!ev.kernel_inside.is_empty());
+    });
+}

@@ -102,6 +102,39 @@ pub struct MemoryReading {
     pub source: MemorySource,
 }
 
+/// One process as `docker top` shows it (the columns of `ps -ef`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcRow {
+    pub uid: String,
+    pub pid: u32,
+    pub ppid: u32,
+    pub c: u32,
+    /// None: the backend has no clock of its own for it; the engine shows the container's start.
+    pub stime: Option<String>,
+    pub tty: String,
+    pub time: String,
+    pub cmd: String,
+}
+
+/// Kernel evidence for `show ns`: namespace links and cgroups of the container's PID 1 and
+/// of the host's PID 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NsEvidence {
+    pub container_pid: u32,
+    /// (kind, link target such as "pid:[4026532301]") for pid, mnt, uts, ipc, net, cgroup, user.
+    pub container: Vec<(String, String)>,
+    pub host: Vec<(String, String)>,
+    /// Whose links `host` holds: "the host's PID 1", or this client process when PID 1's are
+    /// not readable (e.g. the machine is itself a container).
+    pub host_label: String,
+    /// The container's cgroup directories and the host PID 1's cgroup (one line of /proc/1/cgroup).
+    pub container_cgroups: Vec<String>,
+    pub host_cgroup: String,
+    /// `uname -r` as seen inside and outside (the same kernel).
+    pub kernel_inside: String,
+    pub kernel_host: String,
+}
+
 /// Options for `exec`.
 #[derive(Debug, Clone, Default)]
 pub struct ExecOpts {
@@ -208,4 +241,22 @@ pub trait Runtime {
 
     /// After the process is gone: unmount, remove cgroups, forget process state.
     fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()>;
+
+    /// The container's processes, for `docker top`.
+    fn processes(&mut self, spec: &LaunchSpec) -> RtResult<Vec<ProcRow>> {
+        let _ = spec;
+        Err(RuntimeError::Failed(format!(
+            "top is not supported on the {} backend",
+            self.kind().as_str()
+        )))
+    }
+
+    /// Kernel namespace evidence for `show ns`; backends without a kernel refuse.
+    fn namespaces(&mut self, spec: &LaunchSpec) -> RtResult<NsEvidence> {
+        let _ = spec;
+        Err(RuntimeError::Failed(format!(
+            "the {} backend has no kernel namespaces to show; use --backend linux",
+            self.kind().as_str()
+        )))
+    }
 }

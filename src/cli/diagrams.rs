@@ -133,7 +133,14 @@ pub fn show(session: &mut Session, inv: &Invocation, out: &mut Output) -> i32 {
                 .map_err(|e| e.to_string())
         }
         Verb::ShowArch => Ok(render_arch(&arch_view(&inv.args), &style)),
-        Verb::ShowDisk | Verb::ShowNs => Err(format!(
+        Verb::ShowNs => {
+            let name = arg.clone().unwrap_or_default();
+            session
+                .with_engine(|e| e.ns_view(&name))
+                .map(|v| crate::render::ns::render_ns(&v, &style))
+                .map_err(|e| e.to_string())
+        }
+        Verb::ShowDisk => Err(format!(
             "dockerlings: `{}` is not built yet (it comes with the image store tour and the Linux backend)",
             inv.command_path
         )),

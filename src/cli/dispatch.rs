@@ -283,6 +283,11 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
         Verb::Tag => e.cmd_tag(&args[0], &args[1], out),
         Verb::Rmi => e.cmd_rmi(args, f.is_set("force"), out),
         Verb::Info => e.cmd_info(f.string("format"), out),
+        Verb::Top => e.cmd_top(
+            args.first().map(String::as_str).unwrap_or_default(),
+            args.get(1..).unwrap_or_default(),
+            out,
+        ),
         Verb::Diff => e.cmd_diff(args.first().map(String::as_str).unwrap_or_default(), out),
         Verb::Stats => {
             if !f.is_set("no-stream") {

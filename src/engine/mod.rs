@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod kill;
 pub mod lifecycle_ops;
 pub mod logs;
+pub mod ns;
 pub mod pause;
 pub mod prune;
 pub mod ps;
@@ -27,6 +28,7 @@ pub mod start;
 pub mod stats;
 pub mod stop;
 pub mod tag;
+pub mod top;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -240,7 +242,21 @@ impl Engine {
             return Ok(());
         }
         let spec = self.launch_spec(c)?;
-        let status = self.runtime.status(&spec, &self.meta.clock)?;
+        let status = match self.runtime.status(&spec, &self.meta.clock) {
+            Ok(s) => s,
+            // The backend lost the process (e.g. its monitor was killed): record it as exited
+            // with the error, as Docker does for a container it cannot restore (exit 255),
+            // instead of failing every later command.
+            Err(e) => {
+                let now = self.meta.clock.now();
+                self.record_exit(id, &spec, 255, false, now, Transition::Die, None)?;
+                if let Some(mut c) = self.containers.get(id).cloned() {
+                    c.state.error = e.to_string();
+                    self.save_container(c)?;
+                }
+                return Ok(());
+            }
+        };
         if let ProcStatus::Exited {
             code,
             oom_killed,

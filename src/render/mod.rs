@@ -8,6 +8,7 @@ pub mod frame;
 pub mod layers;
 pub mod lifecycle;
 pub mod memory;
+pub mod ns;
 pub mod style;
 pub mod template;
 pub mod units;

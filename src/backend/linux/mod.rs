@@ -1,13 +1,16 @@
 //! The real Linux backend: overlayfs, namespaces, cgroups, a monitor per container.
 pub mod base_image;
 pub mod cgroup;
+pub mod exec;
 pub mod host_image;
 mod init;
 pub mod monitor;
+pub mod nsinfo;
 pub mod overlay;
 pub mod records;
 pub mod runtime;
 pub mod spawn;
+pub mod top;
 #[cfg(test)]
 pub(crate) mod testkit;
 

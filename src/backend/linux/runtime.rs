@@ -6,6 +6,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::Duration;
 
 use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
+use super::exec;
 use super::monitor::MonitorConfig;
 use super::overlay;
 use super::records::{self, ExitRecord, PidRecord, StartError};
@@ -125,8 +126,15 @@ impl LinuxRuntime {
     }
 }
 
+/// Alive and not a zombie: a killed monitor whose new parent does not reap it would still
+/// answer kill(pid, 0).
 fn alive(pid: u32) -> bool {
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_ok()
+    if nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_err() {
+        return false;
+    }
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next());
+    !matches!(state, Some("Z" | "X"))
 }
 
 fn exited(rec: ExitRecord) -> ProcStatus {
@@ -278,13 +286,45 @@ impl Runtime for LinuxRuntime {
 
     fn exec(
         &mut self,
-        _spec: &LaunchSpec,
-        _argv: &[String],
-        _opts: &ExecOpts,
+        spec: &LaunchSpec,
+        argv: &[String],
+        opts: &ExecOpts,
         _clock: &mut Clock,
-        _out: &mut Output,
+        out: &mut Output,
     ) -> RtResult<i32> {
-        Err(failed(format!("exec: {NOT_YET}")))
+        if opts.tty {
+            return Err(failed(format!("exec -t: {NOT_YET}")));
+        }
+        let rec = Self::read_pid(spec)?
+            .ok_or_else(|| failed(format!("container {}: not started", spec.id)))?;
+        let user = match &opts.user {
+            Some(u) => Some(exec::parse_user(u).map_err(failed)?),
+            None => None,
+        };
+        let req = exec::ExecRequest {
+            target_pid: rec.pid,
+            cgroup_procs: self
+                .cgroup(spec)?
+                .dirs
+                .iter()
+                .map(|d| d.join("cgroup.procs"))
+                .collect(),
+            argv: argv.to_vec(),
+            env: exec::merge_env(&spec.env, &opts.env),
+            workdir: opts.workdir.clone().unwrap_or_else(|| spec.workdir.clone()),
+            user,
+        };
+        match exec::exec_in(&req) {
+            Ok(o) => {
+                out.out(&o.stdout);
+                out.err(&o.stderr);
+                Ok(o.code)
+            }
+            Err(exec::ExecError::NotRunnable { code, message }) => {
+                Err(RuntimeError::NotRunnable { code, message })
+            }
+            Err(e) => Err(failed(e)),
+        }
     }
 
     fn input_line(
@@ -308,8 +348,38 @@ impl Runtime for LinuxRuntime {
         self.cgroup(spec)?.memory(total).map_err(failed)
     }
 
+    fn processes(&mut self, spec: &LaunchSpec) -> RtResult<Vec<crate::backend::ProcRow>> {
+        let pids = self.cgroup(spec)?.procs().map_err(failed)?;
+        super::top::rows(&self.cgroups.proc_root, &pids).map_err(failed)
+    }
+
+    fn namespaces(&mut self, spec: &LaunchSpec) -> RtResult<crate::backend::NsEvidence> {
+        let rec = Self::read_pid(spec)?
+            .ok_or_else(|| failed(format!("container {}: not started", spec.id)))?;
+        let cgroup = self.cgroup(spec)?;
+        super::nsinfo::gather(&self.cgroups.proc_root, rec.pid, &cgroup.dirs).map_err(failed)
+    }
+
     fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
-        let cg = self.cgroup(spec)?.remove().map_err(failed);
+        let cgroup = self.cgroup(spec)?;
+        // Processes whose monitor died are still in the cgroup: end them, or the cgroup and
+        // the mount could never be removed.
+        if cgroup.procs().is_ok_and(|p| !p.is_empty()) {
+            let _ = cgroup.thaw();
+            for pid in cgroup.procs().unwrap_or_default() {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid as i32),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            for _ in 0..200 {
+                if cgroup.procs().is_ok_and(|p| p.is_empty()) {
+                    break;
+                }
+                std::thread::sleep(StdDuration::from_millis(5));
+            }
+        }
+        let cg = cgroup.remove().map_err(failed);
         overlay::unmount(&spec.rootfs.merged).map_err(failed)?;
         cg
     }

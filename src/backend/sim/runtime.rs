@@ -395,6 +395,29 @@ impl Runtime for SimRuntime {
         })
     }
 
+    /// PID 1 and its command; pids are the simulator's own numbering (no host pids exist),
+    /// and an exec'd process has finished by the time anything could list it.
+    fn processes(&mut self, spec: &LaunchSpec) -> RtResult<Vec<crate::backend::ProcRow>> {
+        Self::loaded(spec)?;
+        Ok(vec![crate::backend::ProcRow {
+            uid: "root".to_string(),
+            pid: 1,
+            ppid: 0,
+            c: 0,
+            stime: None,
+            tty: "?".to_string(),
+            time: "00:00:00".to_string(),
+            cmd: spec.argv.join(" "),
+        }])
+    }
+
+    /// The simulator never invents kernel evidence.
+    fn namespaces(&mut self, _spec: &LaunchSpec) -> RtResult<crate::backend::NsEvidence> {
+        Err(RuntimeError::Failed(
+            "the simulator has no kernel namespaces to show; use --backend linux".to_string(),
+        ))
+    }
+
     fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
         match std::fs::remove_file(proc_path(spec)) {
             Ok(()) => Ok(()),

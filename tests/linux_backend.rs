@@ -1,0 +1,187 @@
+//! Durability of the linux backend, through the binary (`--backend linux --root <tmp>`): the
+//! truth survives a killed client or monitor, `rm -f` leaves nothing behind, and the kernel's
+//! OOM killer shows up in inspect. Needs root; skips with a line unless
+//! DOCKERLINGS_REQUIRE_LINUX=1, where it fails instead.
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn allowed(test: &str) -> bool {
+    match dockerlings::backend::linux::probe() {
+        Ok(()) => true,
+        Err(why) => {
+            assert!(
+                std::env::var("DOCKERLINGS_REQUIRE_LINUX").as_deref() != Ok("1"),
+                "{test}: DOCKERLINGS_REQUIRE_LINUX=1 but the linux backend cannot run: {why}"
+            );
+            println!("skipping {test}: {why}");
+            false
+        }
+    }
+}
+
+fn dl(root: &Path, cmd: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .args(["--backend", "linux", "--root"])
+        .arg(root)
+        .args(["-c", cmd])
+        .output()
+        .unwrap()
+}
+
+fn stdout(root: &Path, cmd: &str) -> String {
+    let out = dl(root, cmd);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn id_of(root: &Path, name: &str) -> String {
+    stdout(root, &format!("inspect --format {{{{.Id}}}} {name}"))
+        .trim()
+        .to_string()
+}
+
+fn monitors_for(id: &str) -> Vec<i32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        if cmdline.contains("__monitor") && cmdline.contains(id) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Whatever a test left running is removed, even when it failed half-way.
+struct Cleanup<'a>(&'a Path);
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        let ids = stdout(self.0, "ps -aq --no-trunc");
+        for id in ids.split_whitespace() {
+            dl(self.0, &format!("rm -f {id}"));
+        }
+    }
+}
+
+fn leftovers(root: &Path, id: &str) -> Vec<String> {
+    let mut left = Vec::new();
+    let root_s = root.to_string_lossy().into_owned();
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    left.extend(
+        mountinfo
+            .lines()
+            .filter(|l| l.contains(&root_s))
+            .map(|l| format!("mount: {l}")),
+    );
+    for ctrl in ["memory", "pids", "freezer"] {
+        let d = Path::new("/sys/fs/cgroup")
+            .join(ctrl)
+            .join("dockerlings")
+            .join(id);
+        if d.exists() {
+            left.push(format!("cgroup: {}", d.display()));
+        }
+    }
+    left.extend(
+        monitors_for(id)
+            .into_iter()
+            .map(|p| format!("monitor pid {p}")),
+    );
+    left
+}
+
+#[test]
+fn linux_killed_monitor_is_recorded_as_exited_not_up() {
+    if !allowed("linux_killed_monitor_is_recorded_as_exited_not_up") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    assert!(
+        dl(root, "run -d --name lost busybox sleep 1000")
+            .status
+            .success()
+    );
+    // Every -c is a client that exits; the container must outlive it.
+    assert!(
+        stdout(root, "ps").contains("Up"),
+        "{}",
+        stdout(root, "ps -a")
+    );
+    let id = id_of(root, "lost");
+    let monitors = monitors_for(&id);
+    assert_eq!(monitors.len(), 1, "{monitors:?}");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(monitors[0]),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let ps = dl(root, "ps -a");
+    assert!(ps.status.success(), "{ps:?}");
+    let ps = String::from_utf8_lossy(&ps.stdout);
+    assert!(!ps.contains("Up"), "{ps}");
+    assert!(ps.contains("Exited (255)"), "{ps}");
+    let error = stdout(root, "inspect --format {{.State.Error}} lost");
+    assert!(error.contains("died without recording an exit"), "{error}");
+    // The orphaned process was ended and nothing is left.
+    assert!(dl(root, "rm lost").status.success());
+    assert_eq!(leftovers(root, &id), Vec::<String>::new());
+}
+
+#[test]
+fn linux_rm_f_leaves_no_mount_cgroup_or_monitor() {
+    if !allowed("linux_rm_f_leaves_no_mount_cgroup_or_monitor") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    assert!(
+        dl(root, "run -d --name a1 busybox sleep 1000")
+            .status
+            .success()
+    );
+    assert!(
+        dl(root, "run -d --name a2 busybox sleep 1000")
+            .status
+            .success()
+    );
+    assert!(dl(root, "pause a2").status.success());
+    let ids = [id_of(root, "a1"), id_of(root, "a2")];
+    for id in &ids {
+        assert!(
+            !leftovers(root, id).is_empty(),
+            "a running container shows up"
+        );
+    }
+    let rm = dl(root, "rm -f a1 a2");
+    assert!(rm.status.success(), "{rm:?}");
+    for id in &ids {
+        assert_eq!(leftovers(root, id), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn linux_memory_limit_oom_kill_is_137_and_oomkilled() {
+    if !allowed("linux_memory_limit_oom_kill_is_137_and_oomkilled") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    // The shell holds 100 MB of 'a's in a variable: far over the 32 MiB limit.
+    let run = dl(
+        root,
+        r#"run --name hog -m 32m busybox sh -c 'x=$(head -c 100000000 /dev/zero | tr "\0" a); sleep 1'"#,
+    );
+    assert_eq!(run.status.code(), Some(137), "{run:?}");
+    let state = stdout(
+        root,
+        "inspect --format {{.State.OOMKilled}}/{{.State.ExitCode}} hog",
+    );
+    assert_eq!(state.trim(), "true/137");
+}

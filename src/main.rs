@@ -144,12 +144,25 @@ fn real_main() -> anyhow::Result<i32> {
             .with_context(|| format!("replaying {}", file.display()));
     }
     match &cli.sub {
-        Some(Sub::Lesson { list: true, .. }) => return Ok(dockerlings::lesson::front::list_lessons()),
-        Some(Sub::Lesson { name: Some(name), demo, pace, .. }) => {
-            return Ok(dockerlings::lesson::front::lesson_main(name, *demo, *pace, choice));
+        Some(Sub::Lesson { list: true, .. }) => {
+            return Ok(dockerlings::lesson::front::list_lessons());
+        }
+        Some(Sub::Lesson {
+            name: Some(name),
+            demo,
+            pace,
+            ..
+        }) => {
+            return Ok(dockerlings::lesson::front::lesson_main(
+                name, *demo, *pace, choice,
+            ));
         }
         Some(Sub::Quiz { topic, count }) => {
-            return Ok(dockerlings::lesson::front::quiz_main(topic.as_deref(), *count, choice));
+            return Ok(dockerlings::lesson::front::quiz_main(
+                topic.as_deref(),
+                *count,
+                choice,
+            ));
         }
         _ => {}
     }

@@ -117,7 +117,9 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
         // Lessons and the quiz play on their own fresh state, never on the user's containers,
         // so they run as subcommands of their own rather than inside this session.
         Verb::Lesson => {
-            out.out(&crate::lesson::front::repl_lesson_text(inv.args.first().map(String::as_str)));
+            out.out(&crate::lesson::front::repl_lesson_text(
+                inv.args.first().map(String::as_str),
+            ));
             0
         }
         Verb::Quiz => {

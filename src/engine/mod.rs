@@ -106,7 +106,19 @@ impl Engine {
     /// Starts one command: takes the store lock, reloads what another process changed,
     /// ticks the logical clock and brings every live container up to date.
     pub fn begin(&mut self) -> EngineResult<()> {
-        self.lock = Some(self.store.lock()?);
+        // flock is per open file: taking it again in this process would wait on ourselves.
+        if self.lock.is_none() {
+            self.lock = Some(self.store.lock()?);
+        }
+        let result = self.begin_locked();
+        if result.is_err() {
+            // The command will not run, so its `end` will not come: release the root now.
+            self.lock = None;
+        }
+        result
+    }
+
+    fn begin_locked(&mut self) -> EngineResult<()> {
         let deterministic = self.meta.clock.is_logical();
         let on_disk = EngineMeta::load(&self.store, deterministic)?;
         if on_disk.generation != self.seen_generation {

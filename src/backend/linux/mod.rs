@@ -10,9 +10,9 @@ pub mod overlay;
 pub mod records;
 pub mod runtime;
 pub mod spawn;
-pub mod top;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod top;
 
 use std::path::Path;
 

@@ -133,7 +133,9 @@ fn alive(pid: u32) -> bool {
         return false;
     }
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next());
+    let state = stat
+        .rfind(')')
+        .and_then(|i| stat[i + 1..].split_whitespace().next());
     !matches!(state, Some("Z" | "X"))
 }
 

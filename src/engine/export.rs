@@ -2,14 +2,16 @@
 //! no config, whiteouts applied (what is deleted is simply absent). The merged view is the
 //! user-space union (backend::sim::unionfs), which reads both whiteout forms, so the same code
 //! serves a stopped kernel container whose overlay is no longer mounted.
-use std::io::{self, Write};
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use tar::{Builder, EntryType, Header};
 
 use super::Engine;
 use super::error::{EngineError, EngineResult};
-use crate::backend::sim::unionfs::{FileKind, UnionFs, comps_to_path};
+use crate::backend::sim::unionfs::{FileKind, UnionFs};
 use crate::util::Output;
 
 /// Docker's refusal to write a tar to a terminal; in the REPL we never write archives to
@@ -33,7 +35,13 @@ impl Engine {
             let fs = UnionFs::new(plan.lower_dirs.clone(), plan.upper.clone());
             write_file_atomically(Path::new(path), |w| {
                 let mut builder = Builder::new(w);
-                export_dir(&fs, &mut Vec::new(), &mut builder, mtime)?;
+                export_dir(
+                    &fs,
+                    &mut Vec::new(),
+                    &mut builder,
+                    mtime,
+                    &mut HashMap::new(),
+                )?;
                 builder.into_inner().map(|_| ())
             })
         })();
@@ -57,10 +65,11 @@ fn export_dir<W: Write>(
     comps: &mut Vec<String>,
     builder: &mut Builder<W>,
     mtime: Option<u64>,
+    links: &mut HashMap<(u64, u64), String>,
 ) -> io::Result<()> {
     for name in fs.read_dir_comps(comps).map_err(fs_err)? {
         comps.push(name);
-        let st = fs.lstat_comps(comps).map_err(fs_err)?;
+        let (st, host) = fs.locate(comps).map_err(fs_err)?;
         let rel = comps.join("/");
         let mut h = Header::new_ustar();
         h.set_mode(st.mode);
@@ -72,7 +81,7 @@ fn export_dir<W: Write>(
                 h.set_entry_type(EntryType::Directory);
                 h.set_size(0);
                 builder.append_data(&mut h, format!("{rel}/"), io::empty())?;
-                export_dir(fs, comps, builder, mtime)?;
+                export_dir(fs, comps, builder, mtime, links)?;
             }
             FileKind::Symlink => {
                 h.set_entry_type(EntryType::Symlink);
@@ -81,10 +90,24 @@ fn export_dir<W: Write>(
                 builder.append_link(&mut h, &rel, target)?;
             }
             FileKind::File => {
-                let data = fs.read_file("/", &comps_to_path(comps)).map_err(fs_err)?;
+                // Hard links stay links, as Docker's archive writes them (busybox's
+                // applets would otherwise be hundreds of copies of one binary).
+                let meta = std::fs::symlink_metadata(&host)?;
+                let key = (meta.dev(), meta.ino());
+                if meta.nlink() > 1 {
+                    if let Some(first) = links.get(&key) {
+                        h.set_entry_type(EntryType::Link);
+                        h.set_size(0);
+                        builder.append_link(&mut h, &rel, first)?;
+                        comps.pop();
+                        continue;
+                    }
+                    links.insert(key, rel.clone());
+                }
+                let file = std::fs::File::open(&host)?;
                 h.set_entry_type(EntryType::Regular);
-                h.set_size(data.len() as u64);
-                builder.append_data(&mut h, &rel, data.as_slice())?;
+                h.set_size(meta.len());
+                builder.append_data(&mut h, &rel, file.take(meta.len()))?;
             }
             // Devices and fifos are not created by the simulator and absent from our
             // images; a kernel container's /dev is a mount, not part of its layers.

@@ -68,7 +68,7 @@ impl Engine {
         })?;
         let scratch = self.store.scratch_dir()?;
         let images = unpack_archive(file, scratch.path())
-            .and_then(|()| read_archive(scratch.path()))
+            .and_then(|links| read_archive(scratch.path(), &links))
             .map_err(|e| self.archive_error(e))?;
         let mut lines = Vec::new();
         let mut registered: Vec<String> = Vec::new();

@@ -61,7 +61,9 @@ fn make_parents(dest: &Path, rel: &Path, name: &str) -> Result<(), ArchiveError>
 
 /// Unpacks `archive` into the (empty) dir `dest`: regular files, directories and relative
 /// symlinks that stay inside; anything else is refused. Streams file contents to disk.
-pub fn unpack_archive(archive: impl Read, dest: &Path) -> Result<(), ArchiveError> {
+/// Returns the absolute symlinks it skipped (see `read_archive`).
+pub fn unpack_archive(archive: impl Read, dest: &Path) -> Result<Vec<String>, ArchiveError> {
+    let mut refused = Vec::new();
     let mut ar = tar::Archive::new(archive);
     let bad = |e: io::Error| ArchiveError::BadTar(e.to_string());
     for entry in ar.entries().map_err(bad)? {
@@ -94,7 +96,10 @@ pub fn unpack_archive(archive: impl Read, dest: &Path) -> Result<(), ArchiveErro
                     .ok_or_else(|| hostile(&name, "symlink without a target"))?
                     .into_owned();
                 if link.is_absolute() {
-                    return Err(hostile(&name, "absolute symlink"));
+                    // Not created; refused by read_archive unless the archive turns out not
+                    // to be an image archive at all (an export has /etc/mtab -> /proc/mounts).
+                    refused.push(name);
+                    continue;
                 }
                 // The target, resolved lexically from the link's dir, must stay inside.
                 let mut depth = rel.components().count() as i64 - 1;
@@ -116,7 +121,7 @@ pub fn unpack_archive(archive: impl Read, dest: &Path) -> Result<(), ArchiveErro
             _ => return Err(hostile(&name, "not a file, directory or symlink")),
         }
     }
-    Ok(())
+    Ok(refused)
 }
 
 /// `dir/rel` with symlinks resolved, required to stay inside `dir`.
@@ -226,7 +231,15 @@ fn blob_path(digest: &str) -> String {
 }
 
 /// The images of the archive unpacked in `dir`, in the order the archive lists them.
-pub fn read_archive(dir: &Path) -> Result<Vec<ArchiveImage>, ArchiveError> {
+/// `absolute_links`: what `unpack_archive` skipped; in an image archive they are hostile.
+pub fn read_archive(
+    dir: &Path,
+    absolute_links: &[String],
+) -> Result<Vec<ArchiveImage>, ArchiveError> {
+    let is_image = dir.join("manifest.json").exists() || dir.join("index.json").exists();
+    if let (true, Some(first)) = (is_image, absolute_links.first()) {
+        return Err(hostile(first, "absolute symlink"));
+    }
     if dir.join("manifest.json").exists() {
         let (_, value) = read_json(dir, "manifest.json")?;
         let entries: Vec<DockerManifestEntry> =

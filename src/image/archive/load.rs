@@ -116,6 +116,19 @@ pub fn unpack_archive(archive: impl Read, dest: &Path) -> Result<Vec<String>, Ar
                 std::os::unix::fs::symlink(&link, &target)
                     .map_err(|_| hostile(&name, "duplicate entry"))?;
             }
+            EntryType::Link => {
+                let link = entry
+                    .link_name()
+                    .map_err(bad)?
+                    .ok_or_else(|| hostile(&name, "hard link without a target"))?
+                    .into_owned();
+                let source = dest.join(clean_rel(&link.to_string_lossy())?);
+                match fs::symlink_metadata(&source) {
+                    Ok(m) if m.is_file() => {}
+                    _ => return Err(hostile(&name, "hard link to a missing or special file")),
+                }
+                fs::hard_link(&source, &target).map_err(|_| hostile(&name, "duplicate entry"))?;
+            }
             // PAX/GNU metadata entries are consumed by the tar reader itself.
             EntryType::XGlobalHeader | EntryType::XHeader => {}
             _ => return Err(hostile(&name, "not a file, directory or symlink")),

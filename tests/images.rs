@@ -1,0 +1,123 @@
+//! Issue 3's image side through the binary: commit/save/load round trips keep diffIDs, a
+//! hostile or non-image archive is refused with the store unchanged.
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dockerlings(root: &Path, script: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .args(["--backend", "sim", "--deterministic", "--root"])
+        .arg(root)
+        .args(["-c", script])
+        .env_remove("DOCKERLINGS_ROOT")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+/// Every file name under the store's image and layer dirs (what a failed load must not change).
+fn store_listing(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for sub in ["image", "overlay2"] {
+        let mut stack = vec![root.join(sub)];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                out.push(p.strip_prefix(root).unwrap().display().to_string());
+                if p.is_dir() && !p.is_symlink() {
+                    stack.push(p);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn commit_save_rmi_load_keeps_the_ids_and_diff_ids() {
+    let root = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let archive = work.path().join("img.tar");
+    let script = format!(
+        "run -d --name ctr busybox sleep 999; exec ctr sh -c 'echo hi > /x; rm /etc/passwd'; \
+         commit ctr img:v1; image inspect --format '{{{{.Id}}}} {{{{json .RootFS.Layers}}}}' img:v1; \
+         save -o {a} img:v1; rmi img:v1; load -i {a}; \
+         image inspect --format '{{{{.Id}}}} {{{{json .RootFS.Layers}}}}' img:v1",
+        a = archive.display()
+    );
+    let out = dockerlings(root.path(), &script);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let before = lines
+        .iter()
+        .find(|l| l.starts_with("sha256:") && l.contains('['))
+        .unwrap();
+    let after = lines.last().unwrap();
+    assert_eq!(before, after, "{stdout}");
+    assert!(stdout.contains("Loaded image: img:v1\n"), "{stdout}");
+    // Saving twice gives the same bytes.
+    let again = work.path().join("again.tar");
+    let out = dockerlings(root.path(), &format!("save -o {} img:v1", again.display()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(&archive).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+}
+
+#[test]
+fn loading_an_export_or_a_hostile_archive_changes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let export = work.path().join("fs.tar");
+    let out = dockerlings(
+        root.path(),
+        &format!(
+            "create --name ctr busybox; export -o {} ctr",
+            export.display()
+        ),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let before = store_listing(root.path());
+    let out = dockerlings(root.path(), &format!("load -i {}", export.display()));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("open "), "{err}");
+    assert!(
+        err.lines()
+            .next()
+            .unwrap()
+            .ends_with("/bin/json: no such file or directory"),
+        "{err}"
+    );
+    assert!(err.contains("use `import`"), "{err}");
+    assert_eq!(store_listing(root.path()), before);
+
+    // An image archive whose layer is a symlink to an absolute path.
+    let hostile = work.path().join("hostile.tar");
+    {
+        let f = std::fs::File::create(&hostile).unwrap();
+        let mut b = tar::Builder::new(f);
+        let mut h = tar::Header::new_ustar();
+        h.set_size(2);
+        h.set_mode(0o644);
+        b.append_data(&mut h, "manifest.json", &b"[]"[..]).unwrap();
+        let mut l = tar::Header::new_ustar();
+        l.set_entry_type(tar::EntryType::Symlink);
+        l.set_size(0);
+        b.append_link(&mut l, "x/layer.tar", "/etc/passwd").unwrap();
+        b.finish().unwrap();
+    }
+    let out = dockerlings(root.path(), &format!("load -i {}", hostile.display()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("absolute symlink"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(store_listing(root.path()), before);
+}

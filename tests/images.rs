@@ -121,3 +121,65 @@ fn loading_an_export_or_a_hostile_archive_changes_nothing() {
     );
     assert_eq!(store_listing(root.path()), before);
 }
+
+/// Root and a kernel that mounts overlayfs; skips with a printed line otherwise, fails
+/// instead under DOCKERLINGS_REQUIRE_LINUX=1.
+fn kernel_allowed(test: &str) -> bool {
+    let required = std::env::var("DOCKERLINGS_REQUIRE_LINUX").is_ok_and(|v| v == "1");
+    let root = nix::unistd::geteuid().is_root();
+    if !root {
+        assert!(
+            !required,
+            "{test}: DOCKERLINGS_REQUIRE_LINUX=1 but not root"
+        );
+        println!("skipping {test}: not root");
+    }
+    root
+}
+
+#[test]
+fn linux_commit_turns_kernel_whiteouts_into_wh_entries_and_round_trips() {
+    if !kernel_allowed("linux_commit_turns_kernel_whiteouts_into_wh_entries_and_round_trips") {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let archive = work.path().join("img.tar");
+    // Not --deterministic: its seeded container ids would share cgroup names with other
+    // runs on this machine.
+    let run = |script: &str| {
+        Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+            .args(["--backend", "linux", "--root"])
+            .arg(root.path())
+            .args(["-c", script])
+            .env_remove("DOCKERLINGS_ROOT")
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run("run --name ctr busybox sh -c 'mkdir /data; echo x > /data/x; rm -rf /tmp'");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(&format!(
+        "commit -m demo ctr img:v1; save -o {a} img:v1; rmi img:v1; load -i {a}; \
+         run --rm img:v1 cat /data/x; rm ctr",
+        a = archive.display()
+    ));
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("Loaded image: img:v1\nx\n"), "{stdout}");
+    // The top layer blob holds `.wh.tmp`, not a char device.
+    let mut outer = tar::Archive::new(std::fs::File::open(&archive).unwrap());
+    let mut names = Vec::new();
+    for e in outer.entries().unwrap() {
+        let e = e.unwrap();
+        if e.path().unwrap().starts_with("blobs") && e.header().size().unwrap() < 100_000 {
+            let mut inner = tar::Archive::new(e);
+            if let Ok(entries) = inner.entries() {
+                for i in entries.flatten() {
+                    names.push(i.path().unwrap().display().to_string());
+                }
+            }
+        }
+    }
+    assert!(names.contains(&".wh.tmp".to_string()), "{names:?}");
+    assert!(names.contains(&"data/x".to_string()), "{names:?}");
+}

@@ -25,6 +25,10 @@ impl Engine {
             out.errln("(dockerlings: archives are written with -o FILE only)");
             return 1;
         };
+        if let Err(e) = validate_output_path(Path::new(path)) {
+            out.errln(&format!("failed to export container: {e}"));
+            return 1;
+        }
         let Some(id) = self.resolve_container(name) else {
             out.errln(&EngineError::NoSuchContainer(name.to_string()).to_string());
             return 1;
@@ -114,6 +118,27 @@ fn export_dir<W: Write>(
             FileKind::Other => {}
         }
         comps.pop();
+    }
+    Ok(())
+}
+
+/// docker/cli's command.ValidateOutputPath: the directory must exist, the path must not be one.
+pub fn validate_output_path(path: &Path) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(format!(
+            "invalid output path: directory {:?} does not exist",
+            dir.display().to_string()
+        ));
+    }
+    if path.is_dir() {
+        return Err(format!(
+            "invalid output path: {:?} must be a file",
+            path.display().to_string()
+        ));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::Engine;
 use super::error::{EngineError, EngineResult};
-use super::export::{COWARDLY, write_file_atomically};
+use super::export::{COWARDLY, validate_output_path, write_file_atomically};
 use super::images::chain_ids;
 use crate::image::archive::{SaveImage, SaveLayer, write_save};
 use crate::image::reference::Reference;
@@ -19,6 +19,10 @@ impl Engine {
             out.errln("(dockerlings: archives are written with -o FILE only)");
             return 1;
         };
+        if let Err(e) = validate_output_path(Path::new(path)) {
+            out.errln(&format!("failed to save image: {e}"));
+            return 1;
+        }
         match self.save(names, Path::new(path)) {
             Ok(()) => 0,
             Err(e) => {
@@ -30,12 +34,13 @@ impl Engine {
 
     fn save(&self, names: &[String], path: &Path) -> EngineResult<()> {
         let store = &self.store;
+        // moby's reference store says "reference does not exist", without the name.
         let mut images: Vec<SaveImage> = Vec::new();
         for name in names {
             let id = self
                 .store
                 .resolve_image(name)
-                .ok_or_else(|| EngineError::Daemon(format!("reference does not exist: {name}")))?;
+                .ok_or_else(|| EngineError::Daemon("reference does not exist".to_string()))?;
             // A name given as a reference saves that tag; an id saves every tag it has.
             let by_ref = Reference::parse(name).ok().filter(|r| {
                 self.store

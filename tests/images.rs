@@ -183,3 +183,73 @@ fn linux_commit_turns_kernel_whiteouts_into_wh_entries_and_round_trips() {
     assert!(names.contains(&".wh.tmp".to_string()), "{names:?}");
     assert!(names.contains(&"data/x".to_string()), "{names:?}");
 }
+
+/// Real OCI tools read what `save` writes (design §7: a missing tool fails, it does not skip).
+#[test]
+fn interop_skopeo_and_umoci_read_a_saved_archive() {
+    for tool in ["skopeo", "umoci"] {
+        let found = Command::new(tool).arg("--version").output();
+        assert!(
+            found.is_ok_and(|o| o.status.success()),
+            "{tool} is needed (apt-get install skopeo umoci; .ci/run installs them)"
+        );
+    }
+    let root = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let archive = work.path().join("img.tar");
+    let out = dockerlings(
+        root.path(),
+        &format!(
+            "run -d --name ctr busybox sleep 999; exec ctr sh -c 'echo hi > /x; rm /etc/passwd'; \
+             commit ctr img:v1; save -o {} img:v1",
+            archive.display()
+        ),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let tool = |prog: &str, args: &[&str]| {
+        let o = Command::new(prog)
+            .args(args)
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{prog} {args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let raw = tool("skopeo", &["inspect", "--raw", "oci-archive:img.tar"]);
+    assert!(
+        raw.contains("application/vnd.oci.image.manifest.v1+json"),
+        "{raw}"
+    );
+    let info = tool("skopeo", &["inspect", "docker-archive:img.tar"]);
+    assert!(info.contains("\"Layers\""), "{info}");
+    // umoci wants an OCI layout dir: the archive unpacked, addressed by its ref.name.
+    let layout = work.path().join("layout");
+    std::fs::create_dir(&layout).unwrap();
+    tar::Archive::new(std::fs::File::open(&archive).unwrap())
+        .unpack(&layout)
+        .unwrap();
+    tool(
+        "umoci",
+        &["unpack", "--rootless", "--image", "layout:v1", "bundle"],
+    );
+    let rootfs = work.path().join("bundle/rootfs");
+    assert_eq!(std::fs::read_to_string(rootfs.join("x")).unwrap(), "hi\n");
+    assert!(!rootfs.join("etc/passwd").exists(), "the whiteout applied");
+    // And what skopeo writes in Docker's legacy layout loads back.
+    tool(
+        "skopeo",
+        &[
+            "copy",
+            "docker-archive:img.tar",
+            "docker-archive:back.tar:img:v2",
+        ],
+    );
+    let back = work.path().join("back.tar");
+    let out = dockerlings(root.path(), &format!("load -i {}", back.display()));
+    assert_eq!(
+        text(&out.stdout),
+        "Loaded image: img:v2\n",
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -19,6 +19,16 @@ impl Engine {
         changes: &[String],
         out: &mut Output,
     ) -> i32 {
+        // The client opens the file (docker/cli image/import.go), in Go's words.
+        if source != "-" && !source.contains("://") {
+            if let Err(e) = File::open(source) {
+                out.errln(&format!(
+                    "open {source}: {}",
+                    super::load::go_error_text(&e)
+                ));
+                return 1;
+            }
+        }
         match self.import(source, repo, message, changes) {
             Ok(id) => {
                 out.outln(&id);
@@ -51,7 +61,10 @@ impl Engine {
         let mut config = GoConfig::default();
         apply_changes(&mut config, changes).map_err(|e| EngineError::Daemon(e.to_string()))?;
         let file = File::open(source).map_err(|e| EngineError::io(source, e))?;
-        let layer = self.store.import_layer(None, file)?;
+        let layer = self
+            .store
+            .import_layer(None, file)
+            .map_err(|e| EngineError::Daemon(e.to_string()))?;
         // The CLI streams the file, so the daemon's source is "-".
         let msg = match message {
             Some(m) if !m.is_empty() => m.to_string(),

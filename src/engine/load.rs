@@ -29,7 +29,7 @@ impl From<StoreError> for LoadError {
 }
 
 /// Go's wording of an open error ("no such file or directory").
-fn go_error_text(e: &std::io::Error) -> String {
+pub(super) fn go_error_text(e: &std::io::Error) -> String {
     let text = e.to_string();
     let text = text.split(" (os error").next().unwrap_or(&text).to_string();
     let mut chars = text.chars();

@@ -20,14 +20,15 @@ impl Engine {
         out: &mut Output,
     ) -> i32 {
         // The client opens the file (docker/cli image/import.go), in Go's words.
-        if source != "-" && !source.contains("://") {
-            if let Err(e) = File::open(source) {
-                out.errln(&format!(
-                    "open {source}: {}",
-                    super::load::go_error_text(&e)
-                ));
-                return 1;
-            }
+        if source != "-"
+            && !source.contains("://")
+            && let Err(e) = File::open(source)
+        {
+            out.errln(&format!(
+                "open {source}: {}",
+                super::load::go_error_text(&e)
+            ));
+            return 1;
         }
         match self.import(source, repo, message, changes) {
             Ok(id) => {

@@ -104,13 +104,13 @@ impl Engine {
                     continue;
                 };
                 let old = self.store.resolve_image(&reference.familiar());
-                if let Some(old) = old.filter(|o| *o != id) {
-                    if self.store.tags()?.iter().any(|(r, _)| *r == reference) {
-                        lines.push(format!(
-                            "The image {} already exists, renaming the old one with ID {old} to empty string",
-                            reference.familiar()
-                        ));
-                    }
+                if let Some(old) = old.filter(|o| *o != id)
+                    && self.store.tags()?.iter().any(|(r, _)| *r == reference)
+                {
+                    lines.push(format!(
+                        "The image {} already exists, renaming the old one with ID {old} to empty string",
+                        reference.familiar()
+                    ));
                 }
                 self.store.set_tag(&reference, &id)?;
                 lines.push(format!("Loaded image: {}", reference.familiar()));

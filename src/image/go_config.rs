@@ -70,10 +70,10 @@ pub enum ChangeError {
 
 /// `CMD ["sh"]` (exec form) or `CMD sh -c x` (shell form, run by /bin/sh -c).
 fn command_form(rest: &str) -> Vec<String> {
-    if rest.trim_start().starts_with('[') {
-        if let Ok(v) = serde_json::from_str::<Vec<String>>(rest.trim()) {
-            return v;
-        }
+    if rest.trim_start().starts_with('[')
+        && let Ok(v) = serde_json::from_str::<Vec<String>>(rest.trim())
+    {
+        return v;
     }
     vec!["/bin/sh".into(), "-c".into(), rest.trim().to_string()]
 }

@@ -154,6 +154,21 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
                 Ok(e.cmd_container_prune(confirmed, out))
             })
         }
+        Verb::ImagePrune => {
+            let confirmed = inv.flags.is_set("force");
+            let all = inv.flags.is_set("all");
+            if !confirmed {
+                out.outln(if all {
+                    "WARNING! This will remove all images without at least one container associated to them."
+                } else {
+                    "WARNING! This will remove all dangling images."
+                });
+                out.outln("Are you sure you want to continue? [y/N] (dockerlings: answer with -f)");
+            }
+            engine_call(session, &mut out, |e, out| {
+                Ok(e.cmd_image_prune(all, confirmed, out))
+            })
+        }
         _ => engine_call(session, &mut out, |e, out| Ok(engine_verb(e, inv, out))),
     };
     (out, code, false)
@@ -305,6 +320,36 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
                 out,
             )
         }
+        Verb::Commit => e.cmd_commit(
+            &args[0],
+            args.get(1).map(String::as_str),
+            &crate::engine::commit::CommitOptions {
+                message: f.string("message").map(str::to_string),
+                author: f.string("author").map(str::to_string),
+                changes: f.list("change").to_vec(),
+                pause: f.is_set("pause"),
+            },
+            out,
+        ),
+        Verb::History => e.cmd_history(
+            &args[0],
+            &crate::engine::history::HistoryOptions {
+                no_trunc: f.is_set("no-trunc"),
+                quiet: f.is_set("quiet"),
+                format: f.string("format").map(str::to_string),
+            },
+            out,
+        ),
+        Verb::Save => e.cmd_save(args, f.string("output"), out),
+        Verb::Load => e.cmd_load(f.string("input"), f.is_set("quiet"), out),
+        Verb::Export => e.cmd_export(&args[0], f.string("output"), out),
+        Verb::Import => e.cmd_import(
+            &args[0],
+            args.get(1).map(String::as_str),
+            f.string("message"),
+            f.list("change"),
+            out,
+        ),
         Verb::Version => {
             out.outln("Client:");
             out.outln(&format!(

@@ -76,7 +76,7 @@ impl Engine {
         let mut argv: Vec<String> = entrypoint.clone().unwrap_or_default();
         argv.extend(cmd.clone().unwrap_or_default());
         if argv.is_empty() {
-            return Err(EngineError::Daemon("No command specified".to_string()));
+            return Err(EngineError::Daemon("No command specified.".to_string()));
         }
 
         let id = self.new_id();

@@ -143,7 +143,12 @@ impl Engine {
             "RepoTags": self.image_tags(id),
             "RepoDigests": [],
             "Parent": parent,
-            "Comment": raw.get("comment").cloned().unwrap_or(json!("")),
+            // moby: an image without a comment shows its last history entry's.
+            "Comment": raw
+                .get("comment")
+                .cloned()
+                .or_else(|| raw["history"].as_array().and_then(|h| h.last()).and_then(|h| h.get("comment").cloned()))
+                .unwrap_or(json!("")),
             "Created": raw.get("created").cloned().unwrap_or(json!("")),
             "Container": raw.get("container").cloned().unwrap_or(json!("")),
             "ContainerConfig": raw.get("container_config").cloned().unwrap_or(json!({})),

@@ -1,8 +1,11 @@
 //! Docker/OCI formats: image config, references, the simulator's built-in images, and
 //! `docker diff` over a writable layer.
 pub mod builtin;
+pub mod archive;
 pub mod changes;
 pub mod config;
+pub mod go_config;
+pub mod layer_tar;
 pub mod reference;
 
 pub use config::ImageConfig;

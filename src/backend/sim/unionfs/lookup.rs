@@ -121,7 +121,7 @@ impl UnionFs {
     }
 
     /// The visible entry for `comps` and its host path.
-    pub(super) fn locate(&self, comps: &[String]) -> Result<(Stat, PathBuf), FsError> {
+    pub fn locate(&self, comps: &[String]) -> Result<(Stat, PathBuf), FsError> {
         let found = self.presence(comps)?;
         let first = found.into_iter().next().ok_or(FsError::NotFound)?;
         let stat = to_stat(&first)?;

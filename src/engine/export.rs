@@ -1,0 +1,180 @@
+//! `export -o FILE CONTAINER`: the container's merged filesystem as one flat tar — no layers,
+//! no config, whiteouts applied (what is deleted is simply absent). The merged view is the
+//! user-space union (backend::sim::unionfs), which reads both whiteout forms, so the same code
+//! serves a stopped kernel container whose overlay is no longer mounted.
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use tar::{Builder, EntryType, Header};
+
+use super::Engine;
+use super::error::{EngineError, EngineResult};
+use crate::backend::sim::unionfs::{FileKind, UnionFs};
+use crate::util::Output;
+
+/// Docker's refusal to write a tar to a terminal; in the REPL we never write archives to
+/// the screen, so `-o` is required (a deliberate departure: there is no redirect here).
+pub const COWARDLY: &str = "cowardly refusing to save to a terminal. Use the -o flag or redirect";
+
+impl Engine {
+    pub fn cmd_export(&mut self, name: &str, output: Option<&str>, out: &mut Output) -> i32 {
+        let Some(path) = output else {
+            out.errln(COWARDLY);
+            out.errln("(dockerlings: archives are written with -o FILE only)");
+            return 1;
+        };
+        if let Err(e) = validate_output_path(Path::new(path)) {
+            out.errln(&format!("failed to export container: {e}"));
+            return 1;
+        }
+        let Some(id) = self.resolve_container(name) else {
+            out.errln(&EngineError::NoSuchContainer(name.to_string()).to_string());
+            return 1;
+        };
+        let mtime = self.tar_options().fixed_mtime;
+        let result = (|| -> EngineResult<()> {
+            let plan = self.store.rootfs_plan(&id)?;
+            let fs = UnionFs::new(plan.lower_dirs.clone(), plan.upper.clone());
+            write_file_atomically(Path::new(path), |w| {
+                let mut builder = Builder::new(w);
+                export_dir(
+                    &fs,
+                    &mut Vec::new(),
+                    &mut builder,
+                    mtime,
+                    &mut HashMap::new(),
+                )?;
+                builder.into_inner().map(|_| ())
+            })
+        })();
+        match result {
+            Ok(()) => 0,
+            Err(e) => {
+                out.errln(&format!("Error response from daemon: {e}"));
+                1
+            }
+        }
+    }
+}
+
+fn fs_err(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Writes the subtree at `comps` in lexical order, directories before their contents.
+fn export_dir<W: Write>(
+    fs: &UnionFs,
+    comps: &mut Vec<String>,
+    builder: &mut Builder<W>,
+    mtime: Option<u64>,
+    links: &mut HashMap<(u64, u64), String>,
+) -> io::Result<()> {
+    for name in fs.read_dir_comps(comps).map_err(fs_err)? {
+        comps.push(name);
+        let (st, host) = fs.locate(comps).map_err(fs_err)?;
+        let rel = comps.join("/");
+        let mut h = Header::new_ustar();
+        h.set_mode(st.mode);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(mtime.unwrap_or_else(|| u64::try_from(st.mtime).unwrap_or(0)));
+        match st.kind {
+            FileKind::Dir => {
+                h.set_entry_type(EntryType::Directory);
+                h.set_size(0);
+                builder.append_data(&mut h, format!("{rel}/"), io::empty())?;
+                export_dir(fs, comps, builder, mtime, links)?;
+            }
+            FileKind::Symlink => {
+                h.set_entry_type(EntryType::Symlink);
+                h.set_size(0);
+                let target = st.link_target.clone().unwrap_or_default();
+                builder.append_link(&mut h, &rel, target)?;
+            }
+            FileKind::File => {
+                // Hard links stay links, as Docker's archive writes them (busybox's
+                // applets would otherwise be hundreds of copies of one binary).
+                let meta = std::fs::symlink_metadata(&host)?;
+                let key = (meta.dev(), meta.ino());
+                if meta.nlink() > 1 {
+                    if let Some(first) = links.get(&key) {
+                        h.set_entry_type(EntryType::Link);
+                        h.set_size(0);
+                        builder.append_link(&mut h, &rel, first)?;
+                        comps.pop();
+                        continue;
+                    }
+                    links.insert(key, rel.clone());
+                }
+                let file = std::fs::File::open(&host)?;
+                h.set_entry_type(EntryType::Regular);
+                h.set_size(meta.len());
+                builder.append_data(&mut h, &rel, file.take(meta.len()))?;
+            }
+            // Devices and fifos are not created by the simulator and absent from our
+            // images; a kernel container's /dev is a mount, not part of its layers.
+            FileKind::Other => {}
+        }
+        comps.pop();
+    }
+    Ok(())
+}
+
+/// docker/cli's command.ValidateOutputPath: the directory must exist, the path must not be one.
+pub fn validate_output_path(path: &Path) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(format!(
+            "invalid output path: directory {:?} does not exist",
+            dir.display().to_string()
+        ));
+    }
+    if path.is_dir() {
+        return Err(format!(
+            "invalid output path: {:?} must be a file",
+            path.display().to_string()
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `path` through a temporary file beside it, renamed into place once complete, so a
+/// failure never leaves a truncated archive. Mode 0600, as Docker's `-o` files.
+pub fn write_file_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
+) -> EngineResult<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.partial-{}", std::process::id()));
+    let result = (|| {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        let mut w = io::BufWriter::new(file);
+        write(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(EngineError::io(path, e));
+    }
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! `load -i FILE`: images from an archive (Docker's legacy layout, Docker ≥ 25's, or plain
+//! OCI). Everything is unpacked and verified in the store's tmp/ before anything is
+//! registered, and layers this load registered are released again if it fails half-way,
+//! so a corrupt or hostile archive leaves the store as it was.
+use std::fs::File;
+use std::path::Path;
+
+use super::Engine;
+use super::error::{EngineError, EngineResult};
+use crate::image::archive::{ArchiveError, read_archive, unpack_archive};
+use crate::image::reference::Reference;
+use crate::store::StoreError;
+use crate::util::Output;
+
+/// What `load` prints when it fails: Docker's client-side wording for the file and the
+/// unpack, the daemon's for the rest.
+#[derive(Debug, thiserror::Error)]
+enum LoadError {
+    #[error("{0}")]
+    Plain(String),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl From<StoreError> for LoadError {
+    fn from(e: StoreError) -> Self {
+        LoadError::Engine(e.into())
+    }
+}
+
+/// Go's wording of an open error ("no such file or directory").
+pub(super) fn go_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
+        None => text,
+    }
+}
+
+impl Engine {
+    pub fn cmd_load(&mut self, input: Option<&str>, quiet: bool, out: &mut Output) -> i32 {
+        let Some(path) = input else {
+            out.errln("requested load from stdin, but stdin is empty");
+            out.errln("(dockerlings: archives are read with -i FILE only)");
+            return 1;
+        };
+        match self.load(Path::new(path)) {
+            Ok(lines) => {
+                if !quiet {
+                    for l in lines {
+                        out.outln(&l);
+                    }
+                }
+                0
+            }
+            Err(e) => {
+                out.errln(&e.to_string());
+                1
+            }
+        }
+    }
+
+    fn load(&mut self, path: &Path) -> Result<Vec<String>, LoadError> {
+        let file = File::open(path).map_err(|e| {
+            LoadError::Plain(format!("open {}: {}", path.display(), go_error_text(&e)))
+        })?;
+        let scratch = self.store.scratch_dir()?;
+        let images = unpack_archive(file, scratch.path())
+            .and_then(|links| read_archive(scratch.path(), &links))
+            .map_err(|e| self.archive_error(e))?;
+        let mut lines = Vec::new();
+        let mut registered: Vec<String> = Vec::new();
+        let result = (|| -> EngineResult<()> {
+            for image in &images {
+                let mut parent: Option<String> = None;
+                for layer_path in &image.layers {
+                    let f = File::open(layer_path).map_err(|e| EngineError::io(layer_path, e))?;
+                    // Known chains are not ours to release on failure.
+                    let before = self.store.list_layers()?;
+                    let layer = self.store.import_layer(parent.as_deref(), f)?;
+                    if !before.contains(&layer.chain_id) {
+                        registered.push(layer.chain_id.clone());
+                    }
+                    parent = Some(layer.chain_id);
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            for chain in registered.iter().rev() {
+                let _ = self.store.remove_layer(chain);
+            }
+            return Err(e.into());
+        }
+        for image in images {
+            let id = self.store.put_image_config(&image.config)?;
+            if image.tags.is_empty() {
+                lines.push(format!("Loaded image ID: {id}"));
+            }
+            for tag in &image.tags {
+                let Ok(reference) = Reference::parse(tag) else {
+                    continue;
+                };
+                let old = self.store.resolve_image(&reference.familiar());
+                if let Some(old) = old.filter(|o| *o != id)
+                    && self.store.tags()?.iter().any(|(r, _)| *r == reference)
+                {
+                    lines.push(format!(
+                        "The image {} already exists, renaming the old one with ID {old} to empty string",
+                        reference.familiar()
+                    ));
+                }
+                self.store.set_tag(&reference, &id)?;
+                lines.push(format!("Loaded image: {}", reference.familiar()));
+            }
+        }
+        self.mark_changed();
+        Ok(lines)
+    }
+
+    fn archive_error(&mut self, e: ArchiveError) -> LoadError {
+        match e {
+            // Docker's legacy loader then looks for <first dir>/json in its unpack dir.
+            // We add a line saying what the file is (a deliberate, friendlier departure).
+            ArchiveError::NotImageArchive { first_dir } => {
+                let n = u32::from_str_radix(&self.new_id()[..8], 16).unwrap_or(0) % 4_000_000_000;
+                LoadError::Plain(format!(
+                    "open {}/tmp/docker-import-{n}/{first_dir}/json: no such file or directory\n\
+                     dockerlings: this looks like a filesystem tarball (from `export`), not an image archive (from `save`); use `import` to make an image of it",
+                    self.root().display()
+                ))
+            }
+            other => LoadError::Engine(EngineError::Daemon(other.to_string())),
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Docker/OCI formats: image config, references, the simulator's built-in images, and
 //! `docker diff` over a writable layer.
-pub mod builtin;
 pub mod archive;
+pub mod builtin;
 pub mod changes;
 pub mod config;
 pub mod go_config;

@@ -29,6 +29,10 @@ pub enum CgroupError {
     },
     #[error("{path}: unexpected content {content:?}")]
     Parse { path: PathBuf, content: String },
+    #[error(
+        "{path}: a cgroup of that name still holds processes (left over from an earlier run?); remove them first"
+    )]
+    InUse { path: PathBuf },
 }
 
 impl CgroupError {
@@ -171,6 +175,19 @@ impl ContainerCgroup {
 
     /// Create the directories (and, on v2, enable memory+pids for the children of each parent).
     pub fn create(&self) -> CgResult<()> {
+        // A cgroup left by an earlier container of the same id (a crash, a deterministic id)
+        // must not be reused: a frozen one would freeze the new process, an old limit would
+        // apply to it. Thaw it so its processes can go, and take it away if it is empty.
+        for d in &self.dirs {
+            if !d.exists() {
+                continue;
+            }
+            let _ = files::write(&d.join("freezer.state"), "THAWED");
+            let _ = files::write(&d.join("cgroup.freeze"), "0");
+            if std::fs::remove_dir(d).is_err() && d.exists() {
+                return Err(CgroupError::InUse { path: d.clone() });
+            }
+        }
         for d in &self.dirs {
             if self.mode == CgroupMode::V2
                 && let Some(parent) = d.parent()

@@ -184,3 +184,43 @@ fn record_writes_a_transcript_that_replays() {
         .unwrap();
     assert_eq!(replay.status.code(), Some(0), "{}", text(&replay.stdout));
 }
+
+#[test]
+fn show_disk_walks_the_root_and_names_each_part() {
+    let root = tempfile::tempdir().unwrap();
+    let out = dockerlings(
+        root.path(),
+        &[
+            "-c",
+            "run -d --name web busybox sleep 100; exec web sh -c 'rm /etc/group'; show disk",
+        ],
+    );
+    let tour = text(&out.stdout);
+    assert!(tour.contains("container web: its R/W layer"), "{tour}");
+    assert!(tour.contains("init layer of web"), "{tour}");
+    assert!(tour.contains("image layer "), "{tour}");
+    assert!(tour.contains("repositories.json"), "{tour}");
+    // Inside the container's upper dir: the whiteout the rm wrote.
+    let id = text(
+        &dockerlings(
+            root.path(),
+            &[
+                "-c",
+                "inspect --format '{{.GraphDriver.Data.UpperDir}}' web",
+            ],
+        )
+        .stdout,
+    );
+    let rel = std::path::Path::new(id.trim())
+        .strip_prefix(std::fs::canonicalize(root.path()).unwrap())
+        .unwrap()
+        .to_owned();
+    let inside = text(
+        &dockerlings(
+            root.path(),
+            &["-c", &format!("show disk {}", rel.display())],
+        )
+        .stdout,
+    );
+    assert!(inside.contains(".wh.group"), "{inside}");
+}

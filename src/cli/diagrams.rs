@@ -140,10 +140,13 @@ pub fn show(session: &mut Session, inv: &Invocation, out: &mut Output) -> i32 {
                 .map(|v| crate::render::ns::render_ns(&v, &style))
                 .map_err(|e| e.to_string())
         }
-        Verb::ShowDisk => Err(format!(
-            "dockerlings: `{}` is not built yet (it comes with the image store tour and the Linux backend)",
-            inv.command_path
-        )),
+        Verb::ShowDisk => {
+            let sub = arg.clone();
+            session
+                .with_engine(|e| e.disk_view(sub.as_deref()))
+                .map(|v| crate::render::disk::render_disk(&v, &style))
+                .map_err(|e| e.to_string())
+        }
         _ => Err(String::new()),
     };
     match result {

@@ -11,6 +11,7 @@ pub mod state;
 pub mod commit;
 pub mod create;
 pub mod diff;
+pub mod disk;
 pub mod exec;
 pub mod export;
 pub mod history;

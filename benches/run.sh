@@ -22,3 +22,20 @@ for _ in $(seq 50); do
 done
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "start-up: median %.1f ms, min %.1f ms, max %.1f ms\n", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000}'
 rm -rf "$root"
+echo "== steady-state commands on one root with 2 running containers (1000 lines each)"
+for where in /dev/shm /var/tmp; do
+  root=$(mktemp -d -p "$where")
+  ./target/release/dockerlings --backend sim --deterministic --root "$root" \
+    -c 'run -d --name a1 busybox sleep 100000; run -d --name a2 busybox sleep 100000' >/dev/null
+  for c in "ps" "inspect --format x busybox" "pause a1; unpause a1"; do
+    n=$(echo "$c" | awk -F';' '{print NF}')
+    script=$(mktemp)
+    for _ in $(seq 1000); do echo "$c"; done > "$script"
+    s=$(date +%s%N)
+    ./target/release/dockerlings --backend sim --deterministic --root "$root" < "$script" >/dev/null
+    e=$(date +%s%N)
+    echo "$where: '$c': $(( 1000 * n * 1000000000 / (e - s) )) commands/s"
+    rm -f "$script"
+  done
+  rm -rf "$root"
+done

@@ -27,6 +27,24 @@ impl BackendKind {
     }
 }
 
+/// One json-file log line, as Docker's json-file driver writes it (both backends write
+/// containers/<id>/<id>-json.log in this format; `logs` reads it).
+pub fn log_line(stream: &str, text: &str, at: DateTime<Utc>) -> String {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        log: &'a str,
+        stream: &'a str,
+        time: String,
+    }
+    let line = Line {
+        log: text,
+        stream,
+        time: at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+    };
+    // Serialising a struct of strings cannot fail.
+    serde_json::to_string(&line).unwrap_or_default() + "\n"
+}
+
 /// The directories that make up a container's root filesystem, as the store laid them out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RootfsPlan {

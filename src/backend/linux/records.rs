@@ -2,7 +2,7 @@
 //! `exit` and `start-error`. Written atomically (tmp + rename) so readers never see half a file.
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,22 +29,7 @@ pub const EXIT_FILE: &str = "exit";
 pub const START_ERROR_FILE: &str = "start-error";
 pub const CONFIG_FILE: &str = "monitor.json";
 
-/// One json-file log line, as Docker's json-file driver writes it.
-pub fn log_line(stream: &str, text: &str, at: DateTime<Utc>) -> String {
-    #[derive(Serialize)]
-    struct Line<'a> {
-        log: &'a str,
-        stream: &'a str,
-        time: String,
-    }
-    let line = Line {
-        log: text,
-        stream,
-        time: at.to_rfc3339_opts(SecondsFormat::Nanos, true),
-    };
-    // Serialising a struct of strings cannot fail.
-    serde_json::to_string(&line).unwrap_or_default() + "\n"
-}
+pub use crate::backend::log_line;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");

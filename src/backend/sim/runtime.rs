@@ -71,13 +71,11 @@ fn append_log(spec: &LaunchSpec, chunks: &[OutputChunk]) -> RtResult<()> {
     let mut text = String::new();
     for c in chunks {
         for line in c.text.split_inclusive('\n') {
-            let entry = serde_json::json!({
-                "log": line,
-                "stream": match c.stream { Stream::Stdout => "stdout", Stream::Stderr => "stderr" },
-                "time": c.at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
-            });
-            text.push_str(&entry.to_string());
-            text.push('\n');
+            let stream = match c.stream {
+                Stream::Stdout => "stdout",
+                Stream::Stderr => "stderr",
+            };
+            text.push_str(&crate::backend::log_line(stream, line, c.at));
         }
     }
     let mut f = std::fs::OpenOptions::new()

@@ -365,13 +365,12 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
             ));
             0
         }
-        other => {
+        _ => {
             out.errln(&format!(
                 "dockerlings: `{}` is not built yet — try `explain {}` to see what it would do",
                 inv.command_path,
                 inv.text.trim_start_matches("docker ").trim()
             ));
-            let _ = other;
             1
         }
     }

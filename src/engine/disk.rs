@@ -5,17 +5,13 @@ use std::path::Path;
 
 use super::Engine;
 use super::error::{EngineError, EngineResult};
+use super::ps::short_image_id;
 use crate::image::changes::{is_kernel_whiteout, is_opaque_dir};
 use crate::render::disk::{DiskEntry, DiskView, EntryKind};
 
 /// How deep the walk goes below the path asked for, and how many entries a dir shows.
 const MAX_DEPTH: usize = 4;
 const MAX_CHILDREN: usize = 12;
-
-fn short(id: &str) -> &str {
-    let hex = id.strip_prefix("sha256:").unwrap_or(id);
-    &hex[..12.min(hex.len())]
-}
 
 impl Engine {
     /// What each overlay2 dir is: an image layer (and whose) or a container's layers.
@@ -25,7 +21,7 @@ impl Engine {
             if let Ok(layer) = self.store.layer(&chain) {
                 owners.insert(
                     layer.cache_id.clone(),
-                    format!("image layer {} (diffID)", short(&layer.diff_id)),
+                    format!("image layer {} (diffID)", short_image_id(&layer.diff_id)),
                 );
             }
         }

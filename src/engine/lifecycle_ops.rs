@@ -13,7 +13,7 @@ use crate::util::Output;
 pub const SIGKILL: i32 = 9;
 pub const SIGTERM: i32 = 15;
 
-fn elapsed_ms(t0: Instant) -> f64 {
+pub(super) fn elapsed_ms(t0: Instant) -> f64 {
     t0.elapsed().as_secs_f64() * 1000.0
 }
 
@@ -38,7 +38,7 @@ impl Engine {
         let attaching = attached.is_some();
         let started = self.runtime.start(&spec, &mut self.meta.clock, attached);
         let latency = elapsed_ms(t0);
-        self.changed_clock();
+        self.mark_changed();
         match started {
             Ok(pid) => {
                 c.state.pid = pid.unwrap_or(0);
@@ -47,11 +47,8 @@ impl Engine {
                 c.state.error.clear();
                 c.state.oom_killed = false;
                 c.record(how, ContainerStatus::Running, None);
-                let mem = self
-                    .runtime
-                    .memory(&spec, &self.meta.clock)
-                    .map(|m| m.usage);
-                c.push_memory_sample("started", mem.unwrap_or(0), Some(latency));
+                let mem = self.memory_usage(&spec);
+                c.push_memory_sample("started", mem, Some(latency));
                 self.save_container(c)?;
                 // An attached caller follows the process to its end itself (wait_attached).
                 if attaching { Ok(()) } else { self.refresh(id) }
@@ -67,19 +64,20 @@ impl Engine {
         }
     }
 
-    fn changed_clock(&mut self) {
-        self.mark_changed();
+    /// Memory the container holds now (0 when the backend cannot tell), for the
+    /// pause-vs-stop samples.
+    pub(super) fn memory_usage(&mut self, spec: &crate::backend::LaunchSpec) -> u64 {
+        self.runtime
+            .memory(spec, &self.meta.clock)
+            .map(|m| m.usage)
+            .unwrap_or(0)
     }
 
     /// Docker's stop: SIGTERM, wait the grace period, then SIGKILL. Returns when exited.
     pub fn stop_process(&mut self, id: &str, grace_secs: i64, how: Transition) -> EngineResult<()> {
         let c = self.container_by_id(id)?;
         let spec = self.launch_spec(&c)?;
-        let mem_before = self
-            .runtime
-            .memory(&spec, &self.meta.clock)
-            .map(|m| m.usage)
-            .unwrap_or(0);
+        let mem_before = self.memory_usage(&spec);
         let t0 = Instant::now();
         let was_paused = c.status() == ContainerStatus::Paused;
         if was_paused {
@@ -115,8 +113,10 @@ impl Engine {
         };
         self.record_exit(id, &spec, code, oom, at, how, note)?;
         if let Some(mut c) = self.containers.get(id).cloned() {
-            c.memory_samples.pop();
-            c.push_memory_sample("stopped", 0, Some(elapsed_ms(t0)));
+            // record_exit added the "stopped" sample; it took this long.
+            if let Some(stopped) = c.memory_samples.last_mut() {
+                stopped.latency_ms = Some(elapsed_ms(t0));
+            }
             if mem_before > 0 {
                 let n = c.memory_samples.len();
                 c.memory_samples.insert(

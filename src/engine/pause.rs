@@ -3,6 +3,7 @@ use std::time::Instant;
 
 use super::Engine;
 use super::error::EngineError;
+use super::lifecycle_ops::elapsed_ms;
 use super::state::{ContainerStatus, Transition};
 use crate::util::Output;
 
@@ -37,19 +38,11 @@ impl Engine {
             _ => {}
         }
         let spec = self.launch_spec(&c)?;
-        let before = self
-            .runtime
-            .memory(&spec, &self.meta.clock)
-            .map(|m| m.usage)
-            .unwrap_or(0);
+        let before = self.memory_usage(&spec);
         let t0 = Instant::now();
         self.runtime.freeze(&spec)?;
-        let latency = t0.elapsed().as_secs_f64() * 1000.0;
-        let after = self
-            .runtime
-            .memory(&spec, &self.meta.clock)
-            .map(|m| m.usage)
-            .unwrap_or(0);
+        let latency = elapsed_ms(t0);
+        let after = self.memory_usage(&spec);
         c.push_memory_sample("running", before, None);
         c.push_memory_sample("paused", after, Some(latency));
         c.record(Transition::Pause, ContainerStatus::Paused, None);
@@ -69,12 +62,8 @@ impl Engine {
         let spec = self.launch_spec(&c)?;
         let t0 = Instant::now();
         self.runtime.thaw(&spec)?;
-        let latency = t0.elapsed().as_secs_f64() * 1000.0;
-        let after = self
-            .runtime
-            .memory(&spec, &self.meta.clock)
-            .map(|m| m.usage)
-            .unwrap_or(0);
+        let latency = elapsed_ms(t0);
+        let after = self.memory_usage(&spec);
         c.push_memory_sample("unpaused", after, Some(latency));
         c.record(Transition::Unpause, ContainerStatus::Running, None);
         self.save_container(c)?;

@@ -5,17 +5,13 @@ use std::collections::BTreeMap;
 use super::Engine;
 use super::error::{EngineError, EngineResult};
 use super::images::chain_ids;
+use super::ps::short_image_id;
 use crate::backend::MemorySource;
 use crate::image::changes::ChangeKind as DiffKind;
 use crate::render::cow::{ChangeKind, CowAction, CowRow, CowView};
 use crate::render::layers::{LayerRow, LayerStackView, SharingTotals, WritableLayer};
 use crate::render::lifecycle::{LifecycleView, Refusal};
 use crate::render::memory::{MemSample, MemoryView};
-
-fn short(diff_id: &str) -> String {
-    let hex = diff_id.strip_prefix("sha256:").unwrap_or(diff_id);
-    hex[..12.min(hex.len())].to_string()
-}
 
 impl Engine {
     /// The container named, or the live record of the last one removed under that name.
@@ -162,7 +158,7 @@ impl Engine {
         let mut chains = chain_ids(&self.image_diff_ids(&c.image_id)?);
         chains.reverse();
         for chain in chains {
-            lower_names.push(short(&self.store.layer(&chain)?.diff_id));
+            lower_names.push(short_image_id(&self.store.layer(&chain)?.diff_id));
         }
         let rows = self
             .container_changes(&c.id)?

@@ -5,6 +5,7 @@ use std::path::Path;
 use super::diff::unified_diff;
 use super::format::{Block, Transcript};
 use crate::backend::BackendKind;
+use crate::cli::session::Session;
 use crate::cli::start::scratch_session;
 
 /// What a replay produced: the transcript as the program prints it now.
@@ -20,6 +21,13 @@ impl Replayed {
 }
 
 pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
+    let expected = parse_for(text, kind)?;
+    let (_root, mut session) = scratch_session(kind)?;
+    Ok(replay_in(&mut session, expected))
+}
+
+/// Parses a transcript and checks that it names `kind` on its backends line.
+pub fn parse_for(text: &str, kind: BackendKind) -> Result<Transcript, String> {
     let expected = Transcript::parse(text).map_err(|e| e.to_string())?;
     if !expected.backends.iter().any(|b| b == kind.as_str()) {
         return Err(format!(
@@ -28,7 +36,12 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
             kind.as_str()
         ));
     }
-    let (_root, mut session) = scratch_session(kind)?;
+    Ok(expected)
+}
+
+/// Plays a transcript's commands on `session` (a fresh scratch session) and removes every
+/// container it left.
+pub fn replay_in(session: &mut Session, expected: Transcript) -> Replayed {
     let mut actual = Transcript {
         backends: expected.backends.clone(),
         header: expected.header.clone(),
@@ -53,7 +66,7 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
         }
         Ok(())
     });
-    Ok(Replayed { expected, actual })
+    Replayed { expected, actual }
 }
 
 /// The `replay FILE [--update]` command: 0 on a match (or after an update), 1 and a diff

@@ -75,13 +75,14 @@ fn leftovers(root: &Path, id: &str) -> Vec<String> {
             .filter(|l| l.contains(&root_s))
             .map(|l| format!("mount: {l}")),
     );
+    // Containers' cgroups are <ctrl>/dockerlings-<root tag>/<id>: look under every parent.
     for ctrl in ["memory", "pids", "freezer"] {
-        let d = Path::new("/sys/fs/cgroup")
-            .join(ctrl)
-            .join("dockerlings")
-            .join(id);
-        if d.exists() {
-            left.push(format!("cgroup: {}", d.display()));
+        let hierarchy = Path::new("/sys/fs/cgroup").join(ctrl);
+        for parent in std::fs::read_dir(&hierarchy).unwrap().flatten() {
+            let name = parent.file_name().to_string_lossy().into_owned();
+            if name.starts_with("dockerlings") && parent.path().join(id).exists() {
+                left.push(format!("cgroup: {}", parent.path().join(id).display()));
+            }
         }
     }
     left.extend(

@@ -66,7 +66,7 @@ fn failed(e: impl std::fmt::Display) -> RuntimeError {
 }
 
 impl LinuxRuntime {
-    /// The real machine: detected cgroups under /sys/fs/cgroup, `<ctrl>/dockerlings/<id>`,
+    /// The real machine: detected cgroups under /sys/fs/cgroup, `<ctrl>/dockerlings-<root>/<id>`,
     /// monitor = this executable re-run as `__monitor`.
     pub fn new() -> RtResult<LinuxRuntime> {
         let cgroups = CgroupSetup::detect(Path::new("/sys/fs/cgroup")).map_err(failed)?;
@@ -79,8 +79,19 @@ impl LinuxRuntime {
         })
     }
 
+    /// The container's cgroups. The parent is named after the store root as well
+    /// (`dockerlings-<8 hex of the root's path>`), because two roots may hold containers of
+    /// the same id (ids are seeded in --deterministic mode: every lesson, replay and test
+    /// root starts from the same one) and must never share, freeze or kill each other's
+    /// cgroup. Docker's one daemon needs no such thing: its ids are random.
     pub fn cgroup(&self, spec: &LaunchSpec) -> RtResult<ContainerCgroup> {
-        ContainerCgroup::new(&self.cgroups, &self.cgroup_parent, &spec.id).map_err(failed)
+        let root = spec
+            .container_dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(&spec.container_dir);
+        let parent = self.cgroup_parent.for_root(root);
+        ContainerCgroup::new(&self.cgroups, &parent, &spec.id).map_err(failed)
     }
 
     fn launch_monitor(&self, dir: &Path) -> RtResult<()> {

@@ -1,6 +1,6 @@
 //! From a typed line to engine calls: parse, run each command, collect what it printed.
 use super::lang::{self, Invocation, Verb};
-use super::session::{Attached, LineOutcome, Session};
+use super::session::{LineOutcome, Session};
 use crate::backend::ExecOpts;
 use crate::engine::create::RunOptions;
 use crate::engine::images::ImagesOptions;
@@ -144,6 +144,14 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
             session.record_command(&arg, &mut out)
         }
         Verb::Run | Verb::Create => run_or_create(session, inv, &mut out),
+        Verb::Attach => super::attach::attach(session, inv, &mut out),
+        Verb::Start
+            if inv.flags.is_set("attach")
+                && inv.flags.is_set("interactive")
+                && session.engine.runtime.streams() =>
+        {
+            super::attach::start_interactive(session, inv, &mut out)
+        }
         Verb::ContainerPrune => {
             let confirmed = inv.flags.is_set("force");
             if !confirmed {
@@ -213,8 +221,7 @@ fn run_or_create(session: &mut Session, inv: &Invocation, out: &mut Output) -> i
         Ok(RunOutcome::Detached(_)) => 0,
         Ok(RunOutcome::Exited { code, .. }) => code,
         Ok(RunOutcome::Interactive(id)) => {
-            session.attached = Some(Attached { id });
-            0
+            super::attach::after_interactive_run(session, id, o.tty, out)
         }
         Err(e) if inv.verb == Verb::Create && !matches!(e, EngineError::ImageNotLocal(_)) => {
             out.errln(&e.to_string());

@@ -161,6 +161,9 @@ pub struct ExecOpts {
     pub user: Option<String>,
     pub tty: bool,
     pub interactive: bool,
+    /// Connect the process to this client's own stdin/stdout (a live terminal, or `-c`'s
+    /// free stdin) instead of capturing its output.
+    pub stream: bool,
 }
 
 /// How a streamed attach ended.

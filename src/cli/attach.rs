@@ -118,3 +118,29 @@ pub fn start_interactive(session: &mut Session, inv: &Invocation, out: &mut Outp
     }
     attach(session, inv, out)
 }
+
+/// `exec -i[t]` streamed: the guards under the lock, the process outside it.
+pub fn exec_streamed(session: &mut Session, inv: &Invocation, out: &mut Output) -> i32 {
+    let name = inv.args.first().cloned().unwrap_or_default();
+    let argv = inv.args.get(1..).unwrap_or_default().to_vec();
+    let spec = match session.with_engine(|e| e.exec_target(&name)) {
+        Ok(s) => s,
+        Err(e) => {
+            out.errln(&e.to_string());
+            return e.exit_code();
+        }
+    };
+    let opts = super::dispatch::exec_options(inv, true);
+    let mut clock = session.engine.meta.clock.clone();
+    let result = session
+        .engine
+        .runtime
+        .exec(&spec, &argv, &opts, &mut clock, out);
+    match crate::engine::exec::exec_result(result, out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.errln(&e.to_string());
+            e.exit_code()
+        }
+    }
+}

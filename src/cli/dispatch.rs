@@ -145,6 +145,12 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
         }
         Verb::Run | Verb::Create => run_or_create(session, inv, &mut out),
         Verb::Attach => super::attach::attach(session, inv, &mut out),
+        Verb::Exec
+            if inv.flags.is_set("interactive")
+                && super::attach::streams(session, inv.flags.is_set("tty")) =>
+        {
+            super::attach::exec_streamed(session, inv, &mut out)
+        }
         Verb::Start
             if inv.flags.is_set("attach")
                 && inv.flags.is_set("interactive")
@@ -231,6 +237,18 @@ fn run_or_create(session: &mut Session, inv: &Invocation, out: &mut Output) -> i
     }
 }
 
+pub(super) fn exec_options(inv: &Invocation, stream: bool) -> ExecOpts {
+    let f = &inv.flags;
+    ExecOpts {
+        env: f.list("env").to_vec(),
+        workdir: f.string("workdir").map(str::to_string),
+        user: f.string("user").map(str::to_string),
+        tty: f.is_set("tty"),
+        interactive: f.is_set("interactive"),
+        stream,
+    }
+}
+
 /// The verbs that map one-to-one onto an engine command.
 fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
     let f = &inv.flags;
@@ -260,13 +278,7 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
             out,
         ),
         Verb::Exec => {
-            let opts = ExecOpts {
-                env: f.list("env").to_vec(),
-                workdir: f.string("workdir").map(str::to_string),
-                user: f.string("user").map(str::to_string),
-                tty: f.is_set("tty"),
-                interactive: f.is_set("interactive"),
-            };
+            let opts = exec_options(inv, false);
             let name = args.first().map(String::as_str).unwrap_or_default();
             e.cmd_exec(name, &args[1.min(args.len())..], &opts, out)
         }

@@ -29,6 +29,8 @@ pub const UTILITIES: &[&str] = &[
     "ls", "cat", "echo", "mkdir", "rm", "cp", "mv", "touch", "head", "tail", "tr", "wc", "env",
     "hostname", "id", "ps", "sleep", "true", "false", "grep", "sed", "cut", "df", "du", "stat",
     "uname", "date", "kill", "dd", "find", "chmod", "ln", "readlink", "pwd", "printf", "test",
+    // For terminals: `stty size` shows the window size a client forwarded, `tty` the pty.
+    "stty", "tty",
 ];
 
 /// Fixed mtime for every entry (2025-01-01T00:00:00Z), so two builds give the same bytes.

@@ -3,6 +3,7 @@ pub mod attach;
 pub mod base_image;
 pub mod cgroup;
 pub mod exec;
+pub mod exec_io;
 pub mod frame;
 pub mod host_image;
 mod init;

@@ -62,8 +62,6 @@ fn copy_log_since(path: &Path, offset: u64, out: &mut Output) -> u64 {
     offset + complete as u64
 }
 
-const NOT_YET: &str = "not supported yet on the linux backend";
-
 fn failed(e: impl std::fmt::Display) -> RuntimeError {
     RuntimeError::Failed(e.to_string())
 }
@@ -297,9 +295,6 @@ impl Runtime for LinuxRuntime {
         _clock: &mut Clock,
         out: &mut Output,
     ) -> RtResult<i32> {
-        if opts.tty {
-            return Err(failed(format!("exec -t: {NOT_YET}")));
-        }
         let rec = Self::read_pid(spec)?
             .ok_or_else(|| failed(format!("container {}: not started", spec.id)))?;
         let user = match &opts.user {
@@ -319,7 +314,20 @@ impl Runtime for LinuxRuntime {
             workdir: opts.workdir.clone().unwrap_or_else(|| spec.workdir.clone()),
             user,
         };
-        match exec::exec_in(&req) {
+        let result = if opts.stream {
+            super::exec_io::exec_streamed(&req, opts.tty, opts.interactive).map(|code| {
+                exec::ExecOutcome {
+                    stdout: String::new(),
+                    stderr: String::new(),
+                    code,
+                }
+            })
+        } else if opts.tty {
+            super::exec_io::exec_tty_captured(&req)
+        } else {
+            exec::exec_in(&req)
+        };
+        match result {
             Ok(o) => {
                 out.out(&o.stdout);
                 out.err(&o.stderr);

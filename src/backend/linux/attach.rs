@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::frame::{Decoder, Frame, FrameError};
-use super::monitor::ATTACH_SOCKET;
+use super::monitor::{ATTACH_SOCKET, with_socket_path};
 use super::terminal::{self, DetachKeys, RawMode, Scanned};
 use crate::backend::AttachEnd;
 
@@ -41,10 +41,13 @@ const SENTINEL_CMD: &str = "printf '\\036dockerlings-ready\\036'\n";
 impl AttachConn {
     pub fn connect(container_dir: &Path) -> Result<AttachConn, AttachError> {
         let path = container_dir.join(ATTACH_SOCKET);
-        let stream = UnixStream::connect(&path).map_err(|source| AttachError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let stream =
+            with_socket_path(container_dir, |p| UnixStream::connect(p)).map_err(|source| {
+                AttachError::Io {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
         Ok(AttachConn {
             stream,
             decoder: Decoder::default(),

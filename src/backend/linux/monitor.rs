@@ -16,6 +16,28 @@ use crate::backend::NetworkMode;
 /// The attach socket in the container dir (only for `-t` or `-i` containers).
 pub const ATTACH_SOCKET: &str = "attach.sock";
 
+/// Calls `f` with a path naming `dir/attach.sock` that fits a unix socket address (108
+/// bytes): the path itself when short, else `/proc/self/fd/N/attach.sock` through an open
+/// descriptor of the dir (conmon's trick; roots under /tmp make long paths).
+pub fn with_socket_path<T>(
+    dir: &Path,
+    f: impl FnOnce(&Path) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    let full = dir.join(ATTACH_SOCKET);
+    if full.as_os_str().len() < 100 {
+        return f(&full);
+    }
+    use std::os::unix::fs::OpenOptionsExt;
+    let d = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC)
+        .open(dir)?;
+    let short = PathBuf::from(format!("/proc/self/fd/{}/{ATTACH_SOCKET}", d.as_raw_fd()));
+    let result = f(&short);
+    drop(d);
+    result
+}
+
 /// What the runtime hands to the monitor, as `monitor.json` in the container dir.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MonitorConfig {
@@ -117,7 +139,7 @@ fn run(dir: &Path, cfg: &MonitorConfig) -> i32 {
         let listener = if cfg.tty || cfg.interactive {
             let sock = dir.join(ATTACH_SOCKET);
             let _ = std::fs::remove_file(&sock);
-            let l = std::os::unix::net::UnixListener::bind(&sock)
+            let l = with_socket_path(dir, |p| std::os::unix::net::UnixListener::bind(p))
                 .map_err(|e| format!("1\t{}: {e}", sock.display()))?;
             Some(l)
         } else {

@@ -228,6 +228,8 @@ impl Runtime for LinuxRuntime {
         match Self::read_pid(spec)? {
             // The monitor writes `exit` before it ends: a dead monitor and no exit file is lost state.
             Some(rec) if alive(rec.monitor) => Ok(ProcStatus::Running { pid: Some(rec.pid) }),
+            // It may have written `exit` and ended between our two reads.
+            Some(_) if let Some(rec) = Self::read_exit(spec)? => Ok(exited(rec)),
             Some(rec) => Err(failed(format!(
                 "container {}: its monitor (pid {}) died without recording an exit",
                 spec.id, rec.monitor

@@ -303,3 +303,68 @@ mod tests {
         assert!(!SENTINEL_CMD.contains(READY));
     }
 }
+
+#[cfg(test)]
+mod shell_tests {
+    use super::*;
+
+    /// A fake monitor on a socket pair: answers each input frame with canned output.
+    fn fake(replies: Vec<Vec<Frame>>) -> (BatchShell, std::thread::JoinHandle<Vec<Frame>>) {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        let monitor = std::thread::spawn(move || {
+            let mut conn = AttachConn {
+                stream: theirs,
+                decoder: Decoder::default(),
+                path: PathBuf::from("fake"),
+            };
+            let mut got = Vec::new();
+            let mut replies = replies.into_iter();
+            while let Ok(Some(f)) = conn.recv() {
+                let is_input = matches!(f, Frame::Input(_));
+                got.push(f);
+                if is_input {
+                    for r in replies.next().unwrap_or_default() {
+                        conn.send(&r).unwrap();
+                    }
+                }
+            }
+            got
+        });
+        let conn = AttachConn {
+            stream: ours,
+            decoder: Decoder::default(),
+            path: PathBuf::from("fake"),
+        };
+        (BatchShell::new(conn, true), monitor)
+    }
+
+    #[test]
+    fn tty_lines_are_cut_at_the_ready_prompt_and_the_exit_is_seen() {
+        let ready = Frame::Stdout(READY.as_bytes().to_vec());
+        let (mut shell, monitor) = fake(vec![
+            // The setup line: whatever came before (the old prompt) is dropped.
+            vec![Frame::Stdout(b"/ # ".to_vec()), ready.clone()],
+            // Output may arrive in pieces, the prompt split across them.
+            vec![
+                Frame::Stdout(b"one\r\ntw".to_vec()),
+                Frame::Stdout(format!("o\r\n{}", &READY[..5]).into_bytes()),
+                Frame::Stdout(READY[5..].as_bytes().to_vec()),
+            ],
+            vec![Frame::Exit(4)],
+        ]);
+        let first = shell.line("echo one; echo two").unwrap();
+        assert_eq!(first.stdout, "one\ntwo\n");
+        assert_eq!(first.end, None);
+        let last = shell.line("exit 4").unwrap();
+        assert_eq!(last.end, Some(AttachEnd::Exited(4)));
+        drop(shell);
+        let sent = monitor.join().unwrap();
+        assert_eq!(
+            sent[0],
+            Frame::Echo(false),
+            "echo off before anything is typed"
+        );
+        assert_eq!(sent[1], Frame::Input(SETUP.as_bytes().to_vec()));
+        assert_eq!(sent[2], Frame::Input(b"echo one; echo two\n".to_vec()));
+    }
+}

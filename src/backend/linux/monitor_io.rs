@@ -324,3 +324,102 @@ pub fn set_echo(fd: &impl AsFd, on: bool) {
         let _ = tcsetattr(fd, SetArg::TCSANOW, &t);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::linux::attach::AttachConn;
+    use crate::backend::linux::monitor::ATTACH_SOCKET;
+
+    /// No kernel privileges needed: pipes stand in for the container, a socket in a temp dir.
+    #[test]
+    fn output_reaches_log_and_client_input_reaches_stdin_then_the_exit_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let (err_r, err_w) = nix::unistd::pipe().unwrap();
+        let (in_r, in_w) = nix::unistd::pipe().unwrap();
+        let listener = UnixListener::bind(dir.path().join(ATTACH_SOCKET)).unwrap();
+        let log = dir.path().join("ctr-json.log");
+        let stdio = Stdio::Pipes {
+            stdout: out_r,
+            stderr: err_r,
+            stdin: Some(in_w),
+        };
+        let mut serve = Serve::new(stdio, Some(listener), &log);
+        // Printed before anyone attached: kept for the first client.
+        let mut out_w = std::fs::File::from(out_w);
+        out_w.write_all(b"early\n").unwrap();
+        let monitor = std::thread::spawn(move || {
+            serve.run_until_output_closed();
+            serve.announce_exit(3);
+        });
+        let mut conn = AttachConn::connect(dir.path()).unwrap();
+        assert_eq!(
+            conn.recv().unwrap(),
+            Some(Frame::Stdout(b"early\n".to_vec()))
+        );
+        conn.send(&Frame::Input(b"typed\n".to_vec())).unwrap();
+        conn.send(&Frame::CloseInput).unwrap();
+        let mut typed = String::new();
+        std::fs::File::from(in_r)
+            .read_to_string(&mut typed)
+            .unwrap();
+        assert_eq!(typed, "typed\n", "input, then end of input");
+        std::fs::File::from(err_w).write_all(b"oops\n").unwrap();
+        assert_eq!(
+            conn.recv().unwrap(),
+            Some(Frame::Stderr(b"oops\n".to_vec()))
+        );
+        drop(out_w);
+        assert_eq!(conn.recv().unwrap(), Some(Frame::Exit(3)));
+        assert_eq!(conn.recv().unwrap(), None);
+        monitor.join().unwrap();
+        let log = std::fs::read_to_string(&log).unwrap();
+        let streams: Vec<(String, String)> = log
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["stream"].to_string(), v["log"].to_string())
+            })
+            .collect();
+        assert_eq!(
+            streams,
+            [
+                (r#""stdout""#.to_string(), r#""early\n""#.to_string()),
+                (r#""stderr""#.to_string(), r#""oops\n""#.to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_client_that_goes_away_does_not_stop_the_container() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let (err_r, err_w) = nix::unistd::pipe().unwrap();
+        let listener = UnixListener::bind(dir.path().join(ATTACH_SOCKET)).unwrap();
+        let stdio = Stdio::Pipes {
+            stdout: out_r,
+            stderr: err_r,
+            stdin: None,
+        };
+        let mut serve = Serve::new(stdio, Some(listener), &dir.path().join("log"));
+        let monitor = std::thread::spawn(move || {
+            serve.run_until_output_closed();
+            serve.announce_exit(0);
+        });
+        drop(AttachConn::connect(dir.path()).unwrap());
+        let mut out_w = std::fs::File::from(out_w);
+        out_w.write_all(b"after the first client left\n").unwrap();
+        let mut second = AttachConn::connect(dir.path()).unwrap();
+        // Give the monitor time to accept before the output comes.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        out_w.write_all(b"seen\n").unwrap();
+        assert_eq!(
+            second.recv().unwrap(),
+            Some(Frame::Stdout(b"seen\n".to_vec()))
+        );
+        drop((out_w, err_w));
+        assert_eq!(second.recv().unwrap(), Some(Frame::Exit(0)));
+        monitor.join().unwrap();
+    }
+}

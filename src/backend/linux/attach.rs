@@ -108,10 +108,12 @@ impl AttachConn {
                     return Ok(end);
                 }
             }
-            if tty && on_terminal && terminal::window_changed() {
-                if let Some((rows, cols)) = terminal::window_size(stdin.as_fd()) {
-                    self.send(&Frame::Resize { rows, cols })?;
-                }
+            if tty
+                && on_terminal
+                && terminal::window_changed()
+                && let Some((rows, cols)) = terminal::window_size(stdin.as_fd())
+            {
+                self.send(&Frame::Resize { rows, cols })?;
             }
             let (stdin_ready, sock_ready) = {
                 let mut fds = vec![PollFd::new(self.stream.as_fd(), PollFlags::POLLIN)];
@@ -348,7 +350,7 @@ mod shell_tests {
             vec![
                 Frame::Stdout(b"one\r\ntw".to_vec()),
                 Frame::Stdout(format!("o\r\n{}", &READY[..5]).into_bytes()),
-                Frame::Stdout(READY[5..].as_bytes().to_vec()),
+                Frame::Stdout(READY.as_bytes()[5..].to_vec()),
             ],
             vec![Frame::Exit(4)],
         ]);

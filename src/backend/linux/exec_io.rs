@@ -133,10 +133,10 @@ fn relay(master: &OwnedFd, mut m: std::fs::File, interactive: bool) {
     let stdin = std::io::stdin();
     let mut stdin_open = interactive;
     loop {
-        if terminal::window_changed() {
-            if let Some((rows, cols)) = terminal::window_size(stdin.as_fd()) {
-                set_window(master, rows, cols);
-            }
+        if terminal::window_changed()
+            && let Some((rows, cols)) = terminal::window_size(stdin.as_fd())
+        {
+            set_window(master, rows, cols);
         }
         let (in_ready, pty_ready) = {
             let mut fds = vec![PollFd::new(master.as_fd(), PollFlags::POLLIN)];

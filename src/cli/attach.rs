@@ -89,16 +89,7 @@ pub fn attach(session: &mut Session, inv: &Invocation, out: &mut Output) -> i32 
         return after_interactive_run(session, target.id, target.tty, out);
     }
     // Nothing to type into: follow the output until the process ends.
-    let mut inner = Output::default();
-    let result = session.with_engine(|e| e.wait_attached(&target.id, &mut inner));
-    out.append(inner);
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            out.errln(&e.to_string());
-            e.exit_code()
-        }
-    }
+    super::dispatch::engine_call(session, out, |e, out| e.wait_attached(&target.id, out))
 }
 
 /// `start -ai CONTAINER` on a backend that streams: start, then attach as `attach` does.

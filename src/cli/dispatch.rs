@@ -188,7 +188,7 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
     (out, code, false)
 }
 
-fn engine_call(
+pub(super) fn engine_call(
     session: &mut Session,
     out: &mut Output,
     f: impl FnOnce(&mut Engine, &mut Output) -> crate::engine::EngineResult<i32>,

@@ -70,7 +70,7 @@ pub fn exec_streamed(req: &ExecRequest, tty: bool, interactive: bool) -> Result<
     let (master, slave) = open_pty(req.target_pid)?;
     let stdin = std::io::stdin();
     if let Some((rows, cols)) = terminal::window_size(stdin.as_fd()) {
-        set_window(&master, rows, cols);
+        terminal::set_window_size(&master, rows, cols);
     }
     let fd = slave.as_raw_fd();
     let running = spawn_exec(req, [fd, fd, fd], true)?;
@@ -117,17 +117,6 @@ pub fn exec_tty_captured(req: &ExecRequest) -> Result<ExecOutcome, ExecError> {
     })
 }
 
-fn set_window(master: &impl AsRawFd, rows: u16, cols: u16) {
-    let ws = libc::winsize {
-        ws_row: rows,
-        ws_col: cols,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: TIOCSWINSZ with a valid winsize on our pty master.
-    unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
-}
-
 /// Copies our stdin to the pty and the pty to our stdout until the pty closes.
 fn relay(master: &OwnedFd, mut m: std::fs::File, interactive: bool) {
     let stdin = std::io::stdin();
@@ -136,7 +125,7 @@ fn relay(master: &OwnedFd, mut m: std::fs::File, interactive: bool) {
         if terminal::window_changed()
             && let Some((rows, cols)) = terminal::window_size(stdin.as_fd())
         {
-            set_window(master, rows, cols);
+            terminal::set_window_size(master, rows, cols);
         }
         let (in_ready, pty_ready) = {
             let mut fds = vec![PollFd::new(master.as_fd(), PollFlags::POLLIN)];

@@ -136,14 +136,16 @@ impl Serve {
             let listener_ready = self.listener.is_some() && revents[n_out + n_cl];
             let input_at = n_out + n_cl + usize::from(self.listener.is_some());
             let input_ready = revents.get(input_at).copied().unwrap_or(false);
-            for i in (0..n_out).rev() {
-                if revents[i] {
-                    self.read_output(i);
-                }
-            }
+            // Clients first, from the last: reading one may drop it (only it), while output
+            // may drop any client a write fails on, which would shift the indices polled.
             for i in (0..n_cl).rev() {
                 if revents[n_out + i] {
                     self.read_client(i);
+                }
+            }
+            for i in (0..n_out).rev() {
+                if revents[i] {
+                    self.read_output(i);
                 }
             }
             if listener_ready {
@@ -268,14 +270,7 @@ impl Serve {
             }
             Frame::Resize { rows, cols } if self.tty => {
                 if let Some(master) = &self.input {
-                    let ws = libc::winsize {
-                        ws_row: rows,
-                        ws_col: cols,
-                        ws_xpixel: 0,
-                        ws_ypixel: 0,
-                    };
-                    // SAFETY: TIOCSWINSZ with a valid winsize on our pty master.
-                    unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+                    super::terminal::set_window_size(master, rows, cols);
                 }
             }
             Frame::Echo(on) if self.tty => {

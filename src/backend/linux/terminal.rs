@@ -52,6 +52,18 @@ pub fn window_size(fd: impl AsFd) -> Option<(u16, u16)> {
     (rc == 0 && ws.ws_row > 0).then_some((ws.ws_row, ws.ws_col))
 }
 
+/// Sets a pty's size (on the master: the kernel tells the foreground process with SIGWINCH).
+pub fn set_window_size(fd: &impl std::os::fd::AsRawFd, rows: u16, cols: u16) {
+    let ws = libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCSWINSZ with a valid winsize.
+    unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+}
+
 static WINCH: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_winch(_: libc::c_int) {

@@ -145,6 +145,20 @@ pub fn write_tar<W: Write>(plan: &Plan, out: W) -> Result<W, HostImageError> {
     for (path, (bytes, mode)) in &inline {
         all.insert(path, Entry::Inline(bytes, *mode));
     }
+    // A busybox image reaches its utilities through links to the one binary, as the real
+    // image does: a command such as `sleep` must exist as a file for exec to find it.
+    let links: Vec<String> = if plan.contains_key("bin/busybox") {
+        UTILITIES
+            .iter()
+            .map(|u| format!("bin/{u}"))
+            .filter(|p| !plan.contains_key(p))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for path in &links {
+        all.insert(path, Entry::Link("busybox"));
+    }
     for (path, entry) in all {
         let mut h = tar::Header::new_ustar();
         h.set_mtime(MTIME);
@@ -163,6 +177,12 @@ pub fn write_tar<W: Write>(plan: &Plan, out: W) -> Result<W, HostImageError> {
                 h.set_size(bytes.len() as u64);
                 tar.append_data(&mut h, path, bytes).map_err(tar_err)?;
             }
+            Entry::Link(target) => {
+                h.set_entry_type(tar::EntryType::Symlink);
+                h.set_mode(0o777);
+                h.set_size(0);
+                tar.append_link(&mut h, path, target).map_err(tar_err)?;
+            }
             Entry::Host(src) => {
                 let bytes = std::fs::read(src).map_err(|e| io(src, e))?;
                 h.set_mode(0o755);
@@ -179,6 +199,7 @@ enum Entry<'a> {
     Dir,
     Inline(&'a [u8], u32),
     Host(&'a Path),
+    Link(&'a str),
 }
 
 #[cfg(test)]
@@ -212,12 +233,19 @@ mod tests {
         assert!(names.contains(&"bin/sh".to_string()), "{names:?}");
         assert!(names.contains(&"etc/passwd".to_string()));
         assert!(names.contains(&"tmp/".to_string()));
-        let loader = shared_libs(Path::new("/bin/sh"))
+        // The image's shell (the host's busybox or /bin/sh) comes with its loader when it
+        // is dynamically linked, and a busybox image links its utilities to the binary.
+        let sh = plan["bin/sh"].clone().expect("bin/sh is a file");
+        if let Some(loader) = shared_libs(&sh)
             .into_iter()
             .find(|p| p.to_string_lossy().contains("ld-"))
-            .expect("host /bin/sh is dynamically linked here");
-        let loader = loader.to_string_lossy().trim_start_matches('/').to_string();
-        assert!(names.contains(&loader), "{loader} missing from {names:?}");
+        {
+            let loader = loader.to_string_lossy().trim_start_matches('/').to_string();
+            assert!(names.contains(&loader), "{loader} missing from {names:?}");
+        }
+        for u in ["bin/sleep", "bin/cat", "bin/stty"] {
+            assert!(names.contains(&u.to_string()), "{u} missing from {names:?}");
+        }
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted);

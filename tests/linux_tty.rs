@@ -395,3 +395,31 @@ fn linux_batch_lines_after_run_it_are_typed_into_the_shell() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn linux_container_processes_do_not_inherit_an_ignored_sigpipe() {
+    let Some(tmp) = scratch("linux_container_processes_do_not_inherit_an_ignored_sigpipe") else {
+        return;
+    };
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    // SigIgn is a mask of ignored signals: bit 12 is SIGPIPE (13).
+    let sigpipe_ignored = |status: String| {
+        let hex = status
+            .trim()
+            .trim_start_matches("SigIgn:")
+            .trim()
+            .to_string();
+        let mask = u64::from_str_radix(&hex, 16).unwrap_or_else(|_| panic!("{status:?}"));
+        mask & (1 << 12) != 0
+    };
+    let run = stdout(root, "run --rm busybox grep SigIgn /proc/self/status");
+    assert!(!sigpipe_ignored(run));
+    assert!(
+        dl(root, "run -d --name p1 busybox sleep 300")
+            .status
+            .success()
+    );
+    let exec = stdout(root, "exec p1 grep SigIgn /proc/self/status");
+    assert!(!sigpipe_ignored(exec));
+}

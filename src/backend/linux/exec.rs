@@ -327,6 +327,8 @@ unsafe fn grandchild(p: &Prepared, rep: RawFd) -> ! {
         if libc::chdir(p.workdir.as_ptr()) != 0 {
             die(rep, 1, "chdir to the working directory");
         }
+        // The default SIGPIPE, as for the main process (init.rs).
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         for cand in &p.candidates {
             let mut st: libc::stat = std::mem::zeroed();
             let is_exec_file = libc::stat(cand.as_ptr(), &mut st) == 0

@@ -90,6 +90,10 @@ fn setup_and_exec(prep: &Prepared) -> Result<Never, Failure> {
     let path = path_from_env(&p.env);
     let program = resolve_command(&p.argv[0], &path, is_executable_file)?;
     let program_c = CString::new(program).map_err(|e| fail("argv[0]", e))?;
+    // Rust ignores SIGPIPE in our binary and exec keeps an ignored signal ignored: give the
+    // container the default, or `producer | head` in its shell would not end the producer.
+    // SAFETY: signal(2) with SIG_DFL.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let err = match nix::unistd::execve(&program_c, &prep.argv, &prep.env) {
         Ok(never) => match never {},
         Err(e) => e,

@@ -423,3 +423,25 @@ fn linux_container_processes_do_not_inherit_an_ignored_sigpipe() {
     let exec = stdout(root, "exec p1 grep SigIgn /proc/self/status");
     assert!(!sigpipe_ignored(exec));
 }
+
+#[test]
+fn linux_a_shell_a_script_left_running_has_its_own_prompt_back() {
+    let Some(tmp) = scratch("linux_a_shell_a_script_left_running_has_its_own_prompt_back") else {
+        return;
+    };
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    let out = with_input(root, None, "run -it --name keep busybox sh\ncd /tmp\n");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(status_of(root, "keep"), "running");
+    let mut t = Term::repl(root);
+    t.send("attach keep\r");
+    std::thread::sleep(Duration::from_millis(300));
+    t.send("pwd; echo $((2+3))\r");
+    t.expect("/tmp\r\n5\r\n");
+    // The next prompt is the shell's own, not the script's sentinel.
+    let prompt = t.expect("# ");
+    assert!(!prompt.contains('\x1e'), "{prompt:?}");
+    t.send("exit\r");
+    t.expect(PROMPT);
+}

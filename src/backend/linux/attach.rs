@@ -34,7 +34,13 @@ pub struct AttachConn {
 /// batch client (see `BatchShell`). The record-separator bytes never occur in normal output.
 const READY: &str = "\x1edockerlings-ready\x1e";
 /// Typed once before the first line: `$(printf …)` keeps the separators out of the typed text.
-const SETUP: &str = "PS1=\"$(printf '\\036')dockerlings-ready$(printf '\\036')\"; PS2=\"$PS1\"\n";
+/// The shell's own prompts are kept aside and come back when the script is done with it.
+const SETUP: &str = "DOCKERLINGS_PS1=\"$PS1\" DOCKERLINGS_PS2=\"$PS2\"; \
+     PS1=\"$(printf '\\036')dockerlings-ready$(printf '\\036')\"; PS2=\"$PS1\"\n";
+/// Typed when the script leaves a shell that still runs, so a later `attach` from a terminal
+/// finds the shell as it was (prompt and echo).
+const RESTORE: &str = "PS1=\"$DOCKERLINGS_PS1\" PS2=\"$DOCKERLINGS_PS2\"; \
+     unset DOCKERLINGS_PS1 DOCKERLINGS_PS2\n";
 /// Without a tty the shell prints no prompt: this line after each input reports readiness.
 const SENTINEL_CMD: &str = "printf '\\036dockerlings-ready\\036'\n";
 
@@ -238,6 +244,8 @@ impl BatchShell {
         }
         self.conn.send(&Frame::Input(input.into_bytes()))?;
         let mut out = self.collect()?;
+        // A shell that has ended has no prompt to restore.
+        self.ready = out.end.is_none();
         if self.tty {
             out.stdout = strip_echo(&out.stdout.replace("\r\n", "\n"), line);
         }
@@ -277,6 +285,15 @@ impl BatchShell {
                     end: None,
                 });
             }
+        }
+    }
+}
+
+impl Drop for BatchShell {
+    fn drop(&mut self) {
+        if self.ready && self.tty {
+            let _ = self.conn.send(&Frame::Input(RESTORE.as_bytes().to_vec()));
+            let _ = self.conn.send(&Frame::Echo(true));
         }
     }
 }
@@ -368,5 +385,21 @@ mod shell_tests {
         );
         assert_eq!(sent[1], Frame::Input(SETUP.as_bytes().to_vec()));
         assert_eq!(sent[2], Frame::Input(b"echo one; echo two\n".to_vec()));
+        assert_eq!(
+            sent.len(),
+            4,
+            "nothing to restore in an ended shell: {sent:?}"
+        );
+    }
+
+    #[test]
+    fn a_shell_left_running_gets_its_prompt_and_echo_back() {
+        let ready = Frame::Stdout(READY.as_bytes().to_vec());
+        let (mut shell, monitor) = fake(vec![vec![ready.clone()], vec![ready]]);
+        assert_eq!(shell.line("cd /tmp").unwrap().end, None);
+        drop(shell);
+        let sent = monitor.join().unwrap();
+        assert_eq!(sent[3], Frame::Input(RESTORE.as_bytes().to_vec()));
+        assert_eq!(sent[4], Frame::Echo(true));
     }
 }

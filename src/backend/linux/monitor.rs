@@ -214,7 +214,11 @@ fn child_stdio(cfg: &MonitorConfig) -> Result<([OwnedFd; 3], Stdio, Option<PathB
         .map_err(|e| format!("1\tfcntl: {e}"))?;
         let console = std::fs::read_link(format!("/proc/self/fd/{}", pty.slave.as_raw_fd())).ok();
         let fds = [dup(&pty.slave)?, dup(&pty.slave)?, pty.slave];
-        return Ok((fds, Stdio::Tty(pty.master), console));
+        let stdio = Stdio::Tty {
+            master: pty.master,
+            stdin_open: cfg.interactive,
+        };
+        return Ok((fds, stdio, console));
     }
     // Close-on-exec: the container must hold only its own ends (dup2 onto 0-2 clears the
     // flag there), or it would keep its own stdin open and never see end of input.

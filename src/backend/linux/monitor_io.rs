@@ -17,8 +17,9 @@ const BACKLOG_LIMIT: usize = 256 * 1024;
 
 /// Where the container's output comes from and its input goes to.
 pub enum Stdio {
-    /// `-t`: one pty master for both directions (output is "stdout", as Docker logs it).
-    Tty(OwnedFd),
+    /// `-t`: one pty master for both directions (output is "stdout", as Docker logs it);
+    /// typed input reaches it only with `-i`, as with Docker (`-t` alone: output only).
+    Tty { master: OwnedFd, stdin_open: bool },
     /// Pipes; `stdin` is the write end of the container's stdin pipe with `-i`.
     Pipes {
         stdout: OwnedFd,
@@ -45,6 +46,8 @@ pub struct Serve {
     /// The pty master (tty) or the stdin pipe; None once closed or when there is no input.
     input: Option<std::fs::File>,
     tty: bool,
+    /// Whether clients' input is delivered (`-i`).
+    stdin_open: bool,
     queued_input: Vec<u8>,
     /// Until the first client attaches, output is kept for it: `run -it` connects just after
     /// the process started, and Docker's client attaches before the start, so it sees the
@@ -75,10 +78,10 @@ impl Serve {
             stderr,
             pending_line: Vec::new(),
         };
-        let (outputs, input, tty) = match stdio {
-            Stdio::Tty(master) => {
+        let (outputs, input, tty, stdin_open) = match stdio {
+            Stdio::Tty { master, stdin_open } => {
                 let input = master.try_clone().ok().map(std::fs::File::from);
-                (vec![output(master, false)], input, true)
+                (vec![output(master, false)], input, true, stdin_open)
             }
             Stdio::Pipes {
                 stdout,
@@ -88,6 +91,7 @@ impl Serve {
                 vec![output(stdout, false), output(stderr, true)],
                 stdin.map(std::fs::File::from),
                 false,
+                true,
             ),
         };
         if let Some(i) = &input {
@@ -103,6 +107,7 @@ impl Serve {
             outputs,
             input,
             tty,
+            stdin_open,
             queued_input: Vec::new(),
             log,
         }
@@ -260,7 +265,7 @@ impl Serve {
 
     fn apply(&mut self, frame: Frame) {
         match frame {
-            Frame::Input(bytes) => {
+            Frame::Input(bytes) if self.stdin_open => {
                 self.queued_input.extend_from_slice(&bytes);
                 self.flush_input();
             }

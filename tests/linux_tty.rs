@@ -55,6 +55,11 @@ use dockerlings::backend::linux::terminal::set_window_size as set_size;
 impl Term {
     fn spawn(root: &Path, args: &[&str]) -> Term {
         let pty = nix::pty::openpty(None, None).unwrap();
+        // Ours only: a child holding the master would never see the hang-up when we go.
+        for fd in [&pty.master, &pty.slave] {
+            let cloexec = nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC);
+            nix::fcntl::fcntl(fd, cloexec).unwrap();
+        }
         set_size(&pty.master, 33, 111);
         let mut cmd = bin();
         cmd.args(["--backend", "linux", "--no-diagrams", "--root"])
@@ -151,6 +156,14 @@ impl Term {
         let t = nix::sys::termios::tcgetattr(self.slave.as_fd()).unwrap();
         t.local_flags
             .contains(LocalFlags::ECHO | LocalFlags::ICANON)
+    }
+}
+
+/// A test that fails half-way leaves no client behind.
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -13,7 +13,7 @@ use super::frame::{Decoder, Frame};
 use super::records;
 
 /// Output kept for the first client while none has attached yet (bounded).
-const BACKLOG_LIMIT: usize = 256 * 1024;
+const BACKLOG_LIMIT: usize = 64 * 1024;
 
 /// Where the container's output comes from and its input goes to.
 pub enum Stdio {
@@ -52,7 +52,10 @@ pub struct Serve {
     /// Until the first client attaches, output is kept for it: `run -it` connects just after
     /// the process started, and Docker's client attaches before the start, so it sees the
     /// first prompt. Later clients see only what comes after they attach, as with Docker.
+    /// (Departure: the first `attach` to a `run -dit` container also gets this start, up to
+    /// the limit, where Docker shows nothing until the next output: the prompt is friendlier.)
     backlog: Option<Vec<Frame>>,
+    backlog_bytes: usize,
     log: Option<std::fs::File>,
 }
 
@@ -102,6 +105,7 @@ impl Serve {
         }
         Serve {
             backlog: listener.as_ref().map(|_| Vec::new()),
+            backlog_bytes: 0,
             listener,
             clients: Vec::new(),
             outputs,
@@ -229,8 +233,11 @@ impl Serve {
 
     fn broadcast(&mut self, frame: Frame) {
         if let Some(backlog) = &mut self.backlog {
-            let size: usize = backlog.iter().map(|f| f.encode().len()).sum();
-            if size < BACKLOG_LIMIT {
+            let (Frame::Stdout(b) | Frame::Stderr(b)) = &frame else {
+                return;
+            };
+            if self.backlog_bytes + b.len() <= BACKLOG_LIMIT {
+                self.backlog_bytes += b.len();
                 backlog.push(frame);
             }
             return;

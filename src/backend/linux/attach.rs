@@ -95,14 +95,15 @@ impl AttachConn {
     pub fn interactive(&mut self, tty: bool) -> Result<AttachEnd, AttachError> {
         let stdin = std::io::stdin();
         let on_terminal = nix::unistd::isatty(stdin.as_fd()).unwrap_or(false);
-        let _raw = if on_terminal && tty {
+        let _terminal = if on_terminal && tty {
             // Echo may have been turned off by a batch client before.
             self.send(&Frame::Echo(true))?;
-            terminal::watch_window_changes();
+            let watch = terminal::watch_window_changes();
             if let Some((rows, cols)) = terminal::window_size(stdin.as_fd()) {
                 self.send(&Frame::Resize { rows, cols })?;
             }
-            Some(RawMode::enter(stdin.as_fd()).map_err(|e| self.io(e.into()))?)
+            let raw = RawMode::enter(stdin.as_fd()).map_err(|e| self.io(e.into()))?;
+            Some((raw, watch))
         } else {
             None
         };

@@ -77,8 +77,8 @@ pub fn exec_streamed(req: &ExecRequest, tty: bool, interactive: bool) -> Result<
     drop(slave);
     let on_terminal = nix::unistd::isatty(stdin.as_fd()).unwrap_or(false);
     let raw = if on_terminal {
-        terminal::watch_window_changes();
-        RawMode::enter(stdin.as_fd()).ok()
+        let watch = terminal::watch_window_changes();
+        RawMode::enter(stdin.as_fd()).ok().map(|raw| (raw, watch))
     } else {
         None
     };

@@ -70,8 +70,13 @@ extern "C" fn on_winch(_: libc::c_int) {
     WINCH.store(true, Ordering::SeqCst);
 }
 
-/// Installs a SIGWINCH handler (without SA_RESTART, so poll() returns EINTR at once).
-pub fn watch_window_changes() {
+/// Our SIGWINCH handler while attached (without SA_RESTART, so poll() returns EINTR at once);
+/// the previous one (the line editor's, say) comes back when the guard is dropped.
+pub struct WindowWatch {
+    previous: Option<nix::sys::signal::SigAction>,
+}
+
+pub fn watch_window_changes() -> WindowWatch {
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
     let action = SigAction::new(
         SigHandler::Handler(on_winch),
@@ -79,7 +84,19 @@ pub fn watch_window_changes() {
         SigSet::empty(),
     );
     // SAFETY: the handler only stores to an atomic.
-    let _ = unsafe { sigaction(Signal::SIGWINCH, &action) };
+    let previous = unsafe { sigaction(Signal::SIGWINCH, &action) }.ok();
+    WindowWatch { previous }
+}
+
+impl Drop for WindowWatch {
+    fn drop(&mut self) {
+        if let Some(previous) = &self.previous {
+            // SAFETY: puts back the action that was there before.
+            let _ = unsafe {
+                nix::sys::signal::sigaction(nix::sys::signal::Signal::SIGWINCH, previous)
+            };
+        }
+    }
 }
 
 /// Whether the window changed since the last call.

@@ -1,4 +1,5 @@
 //! The command language, the session that runs it, the REPL and batch mode.
+pub mod attach;
 pub mod diagrams;
 pub mod dispatch;
 pub mod lang;

@@ -157,6 +157,7 @@ pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session)
             ascii: false,
         },
         interactive: false,
+        stdin_free: false,
     };
     let session = open_session(dir.path(), kind, true, opts).map_err(|e| e.to_string())?;
     Ok((dir, session))

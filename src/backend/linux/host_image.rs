@@ -29,6 +29,8 @@ pub const UTILITIES: &[&str] = &[
     "ls", "cat", "echo", "mkdir", "rm", "cp", "mv", "touch", "head", "tail", "tr", "wc", "env",
     "hostname", "id", "ps", "sleep", "true", "false", "grep", "sed", "cut", "df", "du", "stat",
     "uname", "date", "kill", "dd", "find", "chmod", "ln", "readlink", "pwd", "printf", "test",
+    // For terminals: `stty size` shows the window size a client forwarded, `tty` the pty.
+    "stty", "tty",
 ];
 
 /// Fixed mtime for every entry (2025-01-01T00:00:00Z), so two builds give the same bytes.
@@ -299,12 +301,19 @@ mod tests {
         assert!(names.contains(&"bin/sh".to_string()), "{names:?}");
         assert!(names.contains(&"etc/passwd".to_string()));
         assert!(names.contains(&"tmp/".to_string()));
-        let loader = shared_libs(Path::new("/bin/sh"))
+        // The host's shell comes with its loader (it is dynamically linked here).
+        let Source::Host(sh) = &plan["bin/sh"] else {
+            panic!("bin/sh is a host file in the fallback image")
+        };
+        let loader = shared_libs(sh)
             .into_iter()
             .find(|p| p.to_string_lossy().contains("ld-"))
-            .expect("host /bin/sh is dynamically linked here");
+            .expect("the host's /bin/sh is dynamically linked here");
         let loader = loader.to_string_lossy().trim_start_matches('/').to_string();
         assert!(names.contains(&loader), "{loader} missing from {names:?}");
+        for u in ["bin/sleep", "bin/cat", "bin/stty"] {
+            assert!(names.contains(&u.to_string()), "{u} missing from {names:?}");
+        }
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted);

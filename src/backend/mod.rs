@@ -83,6 +83,9 @@ pub struct LaunchSpec {
     pub interactive: bool,
     pub memory_limit: Option<u64>,
     pub network: NetworkMode,
+    /// `run --rm`: the container is removed when it ends, so nothing of it needs to reach
+    /// the disk (the kernel backend mounts its overlay `volatile`).
+    pub auto_remove: bool,
     pub rootfs: RootfsPlan,
     /// containers/<id>/
     pub container_dir: PathBuf,

@@ -235,6 +235,7 @@ impl Engine {
             interactive: c.config.open_stdin,
             memory_limit: (c.host_config.memory > 0).then_some(c.host_config.memory),
             network: c.host_config.network_mode,
+            auto_remove: c.host_config.auto_remove,
             rootfs,
             log_path: dir.join(format!("{}-json.log", c.id)),
             container_dir: dir,
@@ -317,12 +318,15 @@ impl Engine {
         c.state.pid = 0;
         c.record(how, ContainerStatus::Exited, note);
         c.push_memory_sample("stopped", 0, None);
-        let auto_remove = c.host_config.auto_remove;
-        self.save_container(c)?;
-        if auto_remove {
-            self.remove_container_files(id)?;
+        if c.host_config.auto_remove {
+            // The record is deleted next: writing it durably first would only wait for the
+            // disk. A crash in between leaves the older record, which the next invocation
+            // brings up to date from the monitor's exit file.
+            self.containers.insert(c.id.clone(), c);
+            self.changed = true;
+            return self.remove_container_files(id);
         }
-        Ok(())
+        self.save_container(c)
     }
 
     /// Deletes a container's record and writable layer (the engine has decided it may).

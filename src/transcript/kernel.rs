@@ -49,8 +49,8 @@ pub fn store_base_ids(store: &Store) -> Vec<String> {
 }
 
 /// `text` with the given base-image ids (full, bare hex and 12-character short forms)
-/// replaced by BASE_ID, `top` rows' PID, PPID and STIME columns replaced, VOLATILE values
-/// and decimal latencies redacted, and runs of spaces made one (a redacted value's width
+/// replaced by BASE_ID, `top` rows' PID, PPID and STIME columns replaced, VOLATILE values,
+/// decimal latencies and memory bars redacted, and runs of spaces made one (a redacted value's width
 /// moves the columns around it).
 pub fn redact_kernel(text: &str, base_ids: &[String]) -> String {
     let mut out = text.to_string();
@@ -68,7 +68,7 @@ pub fn redact_kernel(text: &str, base_ids: &[String]) -> String {
         &redact(&redact_top_rows(&out), VOLATILE),
         std::slice::from_ref(&DECIMAL_MS),
     );
-    redacted
+    redact_bars(&redacted)
         .split_inclusive('\n')
         .map(|line| {
             let body = line.trim_end_matches('\n');
@@ -83,6 +83,25 @@ pub fn redact_kernel(text: &str, base_ids: &[String]) -> String {
             squeezed + &line[body.len()..]
         })
         .collect()
+}
+
+/// Memory bars (`█░…`): their length follows the figures.
+fn redact_bars(text: &str) -> String {
+    let is_bar = |c: char| c == '█' || c == '░';
+    let mut out = String::with_capacity(text.len());
+    let mut in_bar = false;
+    for c in text.chars() {
+        if is_bar(c) {
+            if !in_bar {
+                out.push_str("<bar>");
+            }
+            in_bar = true;
+        } else {
+            in_bar = false;
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Rows under a `top` header (UID PID PPID C STIME TTY TIME CMD) until a blank line: the
@@ -131,8 +150,8 @@ mod tests {
         let hex = "0907f8fb3e13aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_string();
         let text = format!("sha256:{hex}\n{hex}\nD /home  0907f8fb3e13  whiteout\n12 ms 1.5MiB\n");
         assert_eq!(
-            redact_kernel("took 0.3 ms\n  a   b\n", &[]),
-            "took <ms>\n a b\n"
+            redact_kernel("took 0.3 ms\n  a   b\n  x ██░░ y\n", &[]),
+            "took <ms>\n a b\n x <bar> y\n"
         );
         assert_eq!(
             redact_kernel(&text, &[format!("sha256:{hex}")]),

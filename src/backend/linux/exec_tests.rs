@@ -33,6 +33,7 @@ fn with_container(tag: &str, f: impl FnOnce(&mut LinuxRuntime, &LaunchSpec)) {
         interactive: false,
         memory_limit: None,
         network: NetworkMode::None,
+        auto_remove: false,
         rootfs: plan,
         container_dir: dir.clone(),
         log_path: dir.join(format!("{id}-json.log")),

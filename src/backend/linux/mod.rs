@@ -2,6 +2,7 @@
 pub mod attach;
 pub mod base_image;
 pub mod cgroup;
+mod dir_watch;
 pub mod exec;
 pub mod exec_io;
 pub mod frame;

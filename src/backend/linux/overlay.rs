@@ -58,14 +58,33 @@ fn cstring(p: &Path) -> Result<CString, OverlayError> {
     })
 }
 
-/// Create merged/ and mount the overlay there.
-pub fn mount(plan: &RootfsPlan) -> Result<(), OverlayError> {
+/// Create merged/ and mount the overlay there. `volatile` (for `run --rm`, whose upper dir is
+/// deleted when it ends) mounts with overlayfs's `volatile` option: no sync of the upper dir,
+/// which otherwise makes the unmount wait for the disk. A kernel without it (< 5.10) gets
+/// the plain mount.
+pub fn mount(plan: &RootfsPlan, volatile: bool) -> Result<(), OverlayError> {
+    if volatile {
+        // A volatile mount leaves work/work/incompat/volatile, and overlayfs refuses the
+        // dir after that (the upper may have lost writes in a crash). An auto-removed
+        // container mounts again only when a start failed half-way; nothing of it is kept.
+        let incompat = plan.work.join("work/incompat");
+        let _ = std::fs::remove_dir_all(&incompat);
+        match mount_with(plan, ",volatile") {
+            Err(OverlayError::Io { source, .. }) if source.raw_os_error() == Some(libc::EINVAL) => {
+            }
+            done => return done,
+        }
+    }
+    mount_with(plan, "")
+}
+
+fn mount_with(plan: &RootfsPlan, extra: &str) -> Result<(), OverlayError> {
     if plan.lower_links.is_empty() {
         return Err(OverlayError::NoLowers {
             path: plan.merged.clone(),
         });
     }
-    let options = mount_options(plan);
+    let options = mount_options(plan) + extra;
     if options.len() >= PAGE {
         return Err(OverlayError::OptionsTooLong {
             path: plan.merged.clone(),

@@ -46,7 +46,10 @@ fn options_are_relative_to_overlay_root() {
 fn no_lowers_is_an_error() {
     let (_t, mut plan) = stack(1);
     plan.lower_links.clear();
-    assert!(matches!(mount(&plan), Err(OverlayError::NoLowers { .. })));
+    assert!(matches!(
+        mount(&plan, false),
+        Err(OverlayError::NoLowers { .. })
+    ));
 }
 
 #[test]
@@ -86,7 +89,15 @@ fn set_opaque(dir: &Path) {
 
 /// Run `check` with the stack mounted; always unmount, then assert nothing is left mounted.
 fn with_mount(plan: &RootfsPlan, check: impl FnOnce(&Path) + std::panic::UnwindSafe) {
-    mount(plan).unwrap();
+    with_mount_as(plan, false, check)
+}
+
+fn with_mount_as(
+    plan: &RootfsPlan,
+    volatile: bool,
+    check: impl FnOnce(&Path) + std::panic::UnwindSafe,
+) {
+    mount(plan, volatile).unwrap();
     let outcome = std::panic::catch_unwind(|| check(&plan.merged));
     let unmounted = unmount(&plan.merged);
     outcome.unwrap();
@@ -151,4 +162,27 @@ fn linux_overlay_mounts_over_100_layers() {
         assert_eq!(fs::read_dir(merged).unwrap().count(), 120);
         assert_eq!(fs::read_to_string(merged.join("layer0")).unwrap(), "0\n");
     });
+}
+
+/// `run --rm`: the overlay is mounted `volatile` (no sync of an upper dir about to be deleted).
+#[test]
+fn linux_overlay_of_an_auto_removed_container_is_volatile() {
+    if !crate::backend::linux::testkit::kernel_tests_allowed(
+        "linux_overlay_of_an_auto_removed_container_is_volatile",
+    ) {
+        return;
+    }
+    let (_t, plan) = stack(1);
+    // The second volatile mount of the same dirs works too (a start that failed half-way).
+    for volatile in [false, true, true] {
+        let plan = plan.clone();
+        with_mount_as(&plan, volatile, move |merged| {
+            let mountinfo = fs::read_to_string("/proc/self/mountinfo").unwrap();
+            let line = mountinfo
+                .lines()
+                .find(|l| l.contains(&*merged.to_string_lossy()))
+                .expect("the overlay is mounted");
+            assert_eq!(line.contains("volatile"), volatile, "{line}");
+        });
+    }
 }

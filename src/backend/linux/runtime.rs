@@ -7,6 +7,7 @@ use chrono::Duration;
 
 use super::attach::{AttachConn, BatchShell};
 use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
+use super::dir_watch::DirWatch;
 use super::exec;
 use super::monitor::MonitorConfig;
 use super::overlay;
@@ -185,7 +186,7 @@ impl Runtime for LinuxRuntime {
         ] {
             let _ = std::fs::remove_file(dir.join(name));
         }
-        overlay::mount(&spec.rootfs).map_err(failed)?;
+        overlay::mount(&spec.rootfs, spec.auto_remove).map_err(failed)?;
         let cgroup = self.cgroup(spec)?;
         let cfg = MonitorConfig {
             argv: spec.argv.clone(),
@@ -206,6 +207,7 @@ impl Runtime for LinuxRuntime {
             .map_err(|e| RuntimeError::io(dir.join(records::CONFIG_FILE), e))?;
         self.launch_monitor(dir)?;
         let deadline = Instant::now() + StdDuration::from_secs(10);
+        let mut watch = DirWatch::new(dir, StdDuration::from_millis(2));
         loop {
             if let Some(rec) = Self::read_pid(spec)? {
                 return Ok(Some(rec.pid));
@@ -228,7 +230,7 @@ impl Runtime for LinuxRuntime {
                     spec.id
                 )));
             }
-            std::thread::sleep(StdDuration::from_millis(2));
+            watch.wait();
         }
     }
 
@@ -265,6 +267,7 @@ impl Runtime for LinuxRuntime {
     ) -> RtResult<ProcStatus> {
         let started = Instant::now();
         let deadline = timeout.and_then(|t| t.to_std().ok()).map(|t| started + t);
+        let mut watch = DirWatch::new(&spec.container_dir, StdDuration::from_millis(5));
         let result = loop {
             let status = self.status(spec, clock)?;
             if let Some(out) = attached.as_deref_mut() {
@@ -281,7 +284,7 @@ impl Runtime for LinuxRuntime {
                 }
                 break Ok(status);
             }
-            std::thread::sleep(StdDuration::from_millis(5));
+            watch.wait();
         };
         // A logical clock (--deterministic) moves by the whole seconds really waited, so a
         // 10 s grace period reads the same as on the simulator.

@@ -14,6 +14,7 @@ fn spec(dir: &Path, plan: crate::backend::RootfsPlan, argv: &[&str]) -> LaunchSp
         interactive: false,
         memory_limit: Some(64 << 20),
         network: NetworkMode::None,
+        auto_remove: false,
         rootfs: plan,
         container_dir: dir.to_path_buf(),
         log_path: dir.join(format!("{id}-json.log")),

@@ -41,7 +41,7 @@ fn failure_reports_round_trip() {
 /// Spawn `argv` in the host rootfs; returns (exit code, stdout) or the spawn error.
 fn run_in_container(argv: &[&str]) -> Result<(i32, String), SpawnError> {
     let (_tmp, plan) = testkit::host_rootfs();
-    overlay::mount(&plan).unwrap();
+    overlay::mount(&plan, false).unwrap();
     let out = tempfile::tempfile().unwrap();
     let devnull = std::fs::File::open("/dev/null").unwrap();
     let p = ContainerProcess {

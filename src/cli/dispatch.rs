@@ -169,6 +169,10 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
                 Ok(e.cmd_image_prune(all, confirmed, out))
             })
         }
+        Verb::Save | Verb::Load | Verb::Export | Verb::Import if session.host_dir.is_some() => {
+            let inv = super::host_paths::in_host_dir(inv, session.host_dir.as_deref());
+            engine_call(session, &mut out, |e, out| Ok(engine_verb(e, &inv, out)))
+        }
         _ => engine_call(session, &mut out, |e, out| Ok(engine_verb(e, inv, out))),
     };
     (out, code, false)

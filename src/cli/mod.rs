@@ -1,6 +1,7 @@
 //! The command language, the session that runs it, the REPL and batch mode.
 pub mod diagrams;
 pub mod dispatch;
+mod host_paths;
 pub mod lang;
 pub mod paths;
 pub mod repl;

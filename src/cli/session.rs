@@ -42,6 +42,9 @@ pub struct Session {
     pub attached: Option<Attached>,
     pub last_exit: i32,
     pub recording: Option<Recording>,
+    /// Where relative archive paths (`save -o x.tar`, `load -i`, `export -o`, `import`) land
+    /// instead of the process's working directory: a lesson's own scratch directory.
+    pub host_dir: Option<std::path::PathBuf>,
 }
 
 impl Session {
@@ -52,6 +55,7 @@ impl Session {
             attached: None,
             last_exit: 0,
             recording: None,
+            host_dir: None,
         }
     }
 

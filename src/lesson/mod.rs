@@ -1,5 +1,6 @@
 //! Lessons, checks on engine state, the lesson runner (demo, proof, practice), the quiz bank
 //! with its spaced review, and `explain`.
+mod archive_ids;
 pub mod catalog;
 pub mod check;
 mod check_eval;

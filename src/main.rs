@@ -72,10 +72,14 @@ enum Sub {
     /// A guided lesson (practice: you type; --demo: it plays itself), or --list them.
     Lesson {
         /// A lesson name from `--list`, or the path of a lesson file.
-        #[arg(required_unless_present = "list")]
+        #[arg(required_unless_present_any = ["list", "export_progress"])]
         name: Option<String>,
         #[arg(long)]
         list: bool,
+        /// Write every lesson's progress to FILE for a teacher: CSV, or JUnit XML if FILE
+        /// ends in .xml.
+        #[arg(long, value_name = "FILE")]
+        export_progress: Option<PathBuf>,
         #[arg(long)]
         demo: bool,
         /// Seconds between demo pieces (default: 1.5 on a terminal, none otherwise).
@@ -146,6 +150,12 @@ fn real_main() -> anyhow::Result<i32> {
     match &cli.sub {
         Some(Sub::Lesson { list: true, .. }) => {
             return Ok(dockerlings::lesson::front::list_lessons());
+        }
+        Some(Sub::Lesson {
+            export_progress: Some(file),
+            ..
+        }) => {
+            return Ok(dockerlings::lesson::front::export_progress(file));
         }
         Some(Sub::Lesson {
             name: Some(name),

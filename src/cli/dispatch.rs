@@ -114,14 +114,15 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
             out.out(&crate::lesson::explain::explain(&inv.args));
             0
         }
-        // Lessons and the quiz play on their own fresh state, never on the user's containers,
-        // so they run as subcommands of their own rather than inside this session.
-        Verb::Lesson => {
-            out.out(&crate::lesson::front::repl_lesson_text(
-                inv.args.first().map(String::as_str),
-            ));
-            0
-        }
+        // A lesson plays on its own fresh state, never on the user's containers; the quiz
+        // runs as a subcommand of its own.
+        Verb::Lesson => match inv.args.first() {
+            Some(name) => crate::lesson::repl::start(session, name, &mut out),
+            None => {
+                out.out(&crate::lesson::front::repl_lesson_list());
+                0
+            }
+        },
         Verb::Quiz => {
             out.outln("run `dockerlings quiz` from your shell (`--topic T`, `--count N`)");
             0

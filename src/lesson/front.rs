@@ -23,7 +23,7 @@ fn data_file(name: &str) -> Option<PathBuf> {
     user_data_dir().map(|d| d.join(name))
 }
 
-fn load_progress() -> Result<Progress, LessonError> {
+pub(crate) fn load_progress() -> Result<Progress, LessonError> {
     match data_file("progress.json") {
         Some(p) => Progress::load(&p),
         None => Ok(Progress::default()),
@@ -38,6 +38,33 @@ fn save_progress(p: &Progress) {
     if let Err(e) = p.save(&path) {
         eprintln!("dockerlings: {e}");
     }
+}
+
+/// Where the student stands in `name`, as saved (a completed lesson starts again from the top).
+pub(crate) fn saved_progress(name: &str) -> Result<LessonProgress, LessonError> {
+    let mut progress = load_progress()?.lesson(name).clone();
+    if progress.completed {
+        // Played again from the start; the record of having completed it stays.
+        progress.step = 0;
+    }
+    Ok(progress)
+}
+
+/// Saves one lesson's progress into the user's file; having completed it once stays recorded.
+pub(crate) fn record_progress(name: &str, progress: &LessonProgress) {
+    let mut all = match load_progress() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            return;
+        }
+    };
+    let was_completed = all.lesson(name).completed;
+    let mut progress = progress.clone();
+    progress.completed |= was_completed;
+    progress.updated = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    *all.lesson(name) = progress;
+    save_progress(&all);
 }
 
 fn describe_progress(p: Option<&LessonProgress>, steps: usize) -> String {
@@ -76,26 +103,53 @@ pub fn list_lessons() -> i32 {
     code
 }
 
-/// What the REPL word `lesson [NAME]` prints: where to run it, and the lessons to choose from.
-pub fn repl_lesson_text(name: Option<&str>) -> String {
-    let mut out = match name {
-        Some(n) => {
-            format!("run `dockerlings lesson {n}` from your shell (add --demo to watch it)\n")
+/// `lesson --export-progress FILE`: every built-in lesson with the student's progress, as
+/// CSV or (FILE ending in .xml) JUnit XML.
+pub fn export_progress(path: &Path) -> i32 {
+    let progress = match load_progress() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            return 1;
         }
-        None => "run `dockerlings lesson NAME` from your shell; the lessons:\n".to_string(),
     };
-    if name.is_none() {
-        for (n, _) in LESSONS {
-            if let Some(Ok(l)) = builtin_lesson(n) {
-                out.push_str(&format!("  {:<24} {}\n", l.name, l.title));
-            }
+    let lessons: Vec<(String, String, usize)> = LESSONS
+        .iter()
+        .filter_map(|(n, _)| builtin_lesson(n)?.ok())
+        .map(|l| (l.name, l.title, l.steps.len()))
+        .collect();
+    let rows = super::export::rows(&lessons, &progress);
+    match super::export::export(path, &rows) {
+        Ok(()) => {
+            eprintln!(
+                "dockerlings: wrote the progress of {} lessons to {}",
+                rows.len(),
+                path.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            1
+        }
+    }
+}
+
+/// What the REPL word `lesson` alone prints: the lessons, and how to start one here.
+pub fn repl_lesson_list() -> String {
+    let progress = load_progress().unwrap_or_default();
+    let mut out = "type `lesson NAME` to practise one here, on a fresh state of its own (`quit` brings you back):\n".to_string();
+    for (n, _) in LESSONS {
+        if let Some(Ok(l)) = builtin_lesson(n) {
+            let done = describe_progress(progress.lessons.get(&l.name), l.steps.len());
+            out.push_str(&format!("  {:<24} {:<40} {done}\n", l.name, l.title));
         }
     }
     out
 }
 
 /// A built-in lesson by name, else a lesson file by path.
-fn find_lesson(name: &str) -> Result<Lesson, String> {
+pub(crate) fn find_lesson(name: &str) -> Result<Lesson, String> {
     if let Some(l) = builtin_lesson(name) {
         return l.map_err(|e| e.render());
     }
@@ -116,7 +170,10 @@ fn find_lesson(name: &str) -> Result<Lesson, String> {
 
 /// The backend a lesson plays on: `auto` picks the kernel when the machine and the lesson
 /// allow it, else the simulator; an explicit choice the lesson cannot use is an error.
-fn lesson_backend(lesson: &Lesson, choice: BackendChoice) -> Result<BackendKind, String> {
+pub(crate) fn lesson_backend(
+    lesson: &Lesson,
+    choice: BackendChoice,
+) -> Result<BackendKind, String> {
     let linux_ok = lesson.runs_on(Backend::Linux);
     match choice {
         BackendChoice::Sim => Ok(BackendKind::Sim),
@@ -223,18 +280,13 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
             }
         };
     }
-    let mut all = match load_progress() {
+    let mut progress = match saved_progress(&lesson.name) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("dockerlings: {e}");
             return 1;
         }
     };
-    let mut progress = all.lesson(&lesson.name).clone();
-    if progress.completed {
-        // Played again from the start; the record of having completed it stays.
-        progress.step = 0;
-    }
     let mut input = StudentInput::open();
     print_piece("(type `help` for the lesson words; `quit` keeps your place)\n");
     let end = practice(
@@ -244,10 +296,7 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
         &mut print_piece,
         &mut progress,
     );
-    let was_completed = all.lesson(&lesson.name).completed;
-    progress.completed |= was_completed;
-    *all.lesson(&lesson.name) = progress;
-    save_progress(&all);
+    record_progress(&lesson.name, &progress);
     if end == PracticeEnd::EndOfInput {
         print_piece("\n");
     }

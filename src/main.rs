@@ -82,9 +82,14 @@ enum Sub {
         export_progress: Option<PathBuf>,
         #[arg(long)]
         demo: bool,
-        /// Seconds between demo pieces (default: 1.5 on a terminal, none otherwise).
+        /// Seconds between demo pieces (default: 1.5 on a terminal, 3 with --presenter, none
+        /// when stdout is not a terminal).
         #[arg(long, value_name = "SECS")]
         pace: Option<f64>,
+        /// For a projector: step titles in block letters, high contrast (bold reverse video
+        /// unless colour is off), a slower demo, solutions hidden until asked.
+        #[arg(long)]
+        presenter: bool,
     },
     /// A few questions, chosen by spaced review of what you got wrong.
     Quiz {
@@ -129,6 +134,21 @@ fn unicode_terminal() -> bool {
     }
 }
 
+/// `--color`: auto means a terminal and no NO_COLOR.
+fn wants_color(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn terminal_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .unwrap_or(80)
+}
+
 fn real_main() -> anyhow::Result<i32> {
     let cli = Cli::parse();
     if let Some(Sub::Monitor { args }) = &cli.sub {
@@ -161,10 +181,16 @@ fn real_main() -> anyhow::Result<i32> {
             name: Some(name),
             demo,
             pace,
+            presenter,
             ..
         }) => {
+            let presenter = presenter.then(|| dockerlings::lesson::presenter::Presenter {
+                color: wants_color(cli.color),
+                ascii: cli.ascii || !unicode_terminal(),
+                width: terminal_width(),
+            });
             return Ok(dockerlings::lesson::front::lesson_main(
-                name, *demo, *pace, choice,
+                name, *demo, *pace, choice, presenter,
             ));
         }
         Some(Sub::Quiz { topic, count }) => {
@@ -180,14 +206,8 @@ fn real_main() -> anyhow::Result<i32> {
     let root = root_or_default(cli.root.clone(), kind);
     let stdin_is_tty = std::io::stdin().is_terminal();
     let batch = cli.command.is_some() || !stdin_is_tty;
-    let color = match cli.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let width = terminal_size::terminal_size()
-        .map(|(w, _)| usize::from(w.0))
-        .unwrap_or(80);
+    let color = wants_color(cli.color);
+    let width = terminal_width();
     let diagrams = if cli.diagrams {
         true
     } else if cli.no_diagrams {

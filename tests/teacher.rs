@@ -160,3 +160,97 @@ fn export_progress_writes_csv_and_junit() {
     ));
     assert_eq!(xml.matches("<testcase ").count(), n);
 }
+
+/// A lesson with stdin fed from `input` (not a terminal), colour and ASCII as asked.
+fn lesson_with_input(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .args(["--backend", "sim", "lesson"])
+        .args(args)
+        .env("XDG_DATA_HOME", data.join("data"))
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn presenter_demo_has_block_titles_and_keeps_solutions_hidden_without_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "what-is-docker",
+        "--demo",
+        "--presenter",
+        "--color",
+        "never",
+        "--ascii",
+    ];
+    let out = lesson_with_input(dir.path(), &args, "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    // The commands ran (the checks passed) but were never shown.
+    assert!(!stdout.contains("dockerlings> "), "{stdout}");
+    assert_eq!(
+        stdout
+            .matches("(presenter: the solution stays hidden; the step's commands ran, their output follows)")
+            .count(),
+        4
+    );
+    insta::assert_snapshot!("presenter_demo_what_is_docker", stdout);
+
+    // High contrast when colour is on; the plain demo has neither big letters nor it.
+    let out = lesson_with_input(
+        dir.path(),
+        &[
+            "what-is-docker",
+            "--demo",
+            "--presenter",
+            "--color",
+            "always",
+        ],
+        "",
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\x1b[1;7m Step 1/4 \x1b[0m"), "{stdout}");
+    assert!(stdout.contains("█"), "{stdout}");
+    let out = lesson_with_input(dir.path(), &["what-is-docker", "--demo"], "");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("dockerlings> run --name hello busybox echo hello from a container"));
+    assert!(
+        !stdout.contains("\x1b[") && !stdout.contains("█"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn presenter_practice_hides_the_command_until_solution_is_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lesson_with_input(
+        dir.path(),
+        &["lifecycle", "--presenter", "--color", "never", "--ascii"],
+        "2\nhint\nhint\nsolution\nquit\n",
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.contains("== Step 1/8 =="), "{stdout}");
+    assert!(
+        stdout.contains("hint 1/2: `create` takes the same arguments as `run`."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("hint 2/2: (hidden on the projector: type `solution` to show the command)"),
+        "{stdout}"
+    );
+    let before_solution = stdout.split("solution:\n").next().unwrap_or("");
+    assert!(!before_solution.contains("create --name lc"), "{stdout}");
+    assert!(
+        stdout.contains("solution:\ncreate --name lc busybox sleep 100000\nps\nps -a\n"),
+        "{stdout}"
+    );
+}

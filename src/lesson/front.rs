@@ -7,12 +7,13 @@ use std::time::Duration;
 use super::catalog::{LESSONS, builtin_lesson, builtin_quiz, lesson_from_file};
 use super::error::LessonError;
 use super::model::{Backend, Lesson};
-use super::practice::{Input, PracticeEnd, practice};
+use super::practice::{Input, PracticeEnd, practice_with};
+use super::presenter::Presenter;
 use super::probe_engine::SessionHost;
 use super::progress::{LessonProgress, Progress};
 use super::quiz_session::quiz;
 use super::review::Attempt;
-use super::runner::run_demo;
+use super::runner::run_demo_with;
 use crate::backend::BackendKind;
 use crate::cli::paths::user_data_dir;
 use crate::cli::start::{BackendChoice, choose_backend};
@@ -238,9 +239,26 @@ fn print_piece(s: &str) {
     let _ = out.flush();
 }
 
-/// `lesson NAME|PATH [--demo] [--pace SECS]`. Exit 0 when the lesson completes (or the
-/// student quits), 1 when a demo check fails or the lesson cannot be loaded.
-pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendChoice) -> i32 {
+/// In a presenter demo: wait for Enter before showing a step's commands when someone is at
+/// the terminal; without one (a pipe, a test) they stay hidden.
+fn reveal_on_enter() -> bool {
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    print_piece("(solution hidden: press Enter to show it)");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0)
+}
+
+/// `lesson NAME|PATH [--demo] [--pace SECS] [--presenter]`. Exit 0 when the lesson completes
+/// (or the student quits), 1 when a demo check fails or the lesson cannot be loaded.
+pub fn lesson_main(
+    name: &str,
+    demo: bool,
+    pace: Option<f64>,
+    choice: BackendChoice,
+    presenter: Option<Presenter>,
+) -> i32 {
     let lesson = match find_lesson(name) {
         Ok(l) => l,
         Err(text) => {
@@ -263,15 +281,23 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
         }
     };
     if demo {
-        // A projector wants time to read; a pipe or a test wants the text at once.
-        let pace = pace.or_else(|| std::io::stdout().is_terminal().then_some(1.5));
+        // A projector wants time to read (a presenter's room more); a pipe or a test wants
+        // the text at once.
+        let default_pace = if presenter.is_some() { 3.0 } else { 1.5 };
+        let pace = pace.or_else(|| std::io::stdout().is_terminal().then_some(default_pace));
         let pause = pace.map(|s| Duration::from_secs_f64(s.clamp(0.0, 60.0)));
-        let result = run_demo(&lesson, &mut host, &mut |s| {
-            print_piece(s);
-            if let Some(d) = pause {
-                std::thread::sleep(d);
-            }
-        });
+        let result = run_demo_with(
+            &lesson,
+            &mut host,
+            &mut |s| {
+                print_piece(s);
+                if let Some(d) = pause {
+                    std::thread::sleep(d);
+                }
+            },
+            presenter.as_ref(),
+            &mut reveal_on_enter,
+        );
         return match result {
             Ok(()) => 0,
             Err(f) => {
@@ -289,12 +315,13 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
     };
     let mut input = StudentInput::open();
     print_piece("(type `help` for the lesson words; `quit` keeps your place)\n");
-    let end = practice(
+    let end = practice_with(
         &lesson,
         &mut host,
         &mut input,
         &mut print_piece,
         &mut progress,
+        presenter,
     );
     record_progress(&lesson.name, &progress);
     if end == PracticeEnd::EndOfInput {

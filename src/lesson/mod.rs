@@ -11,6 +11,7 @@ pub mod front;
 pub mod model;
 pub mod parse;
 pub mod practice;
+pub mod presenter;
 pub mod probe;
 pub mod probe_engine;
 pub mod progress;

@@ -1,5 +1,6 @@
 //! Practice mode: the student types, the lesson watches engine state and advances.
 use super::model::Lesson;
+use super::presenter::Presenter;
 use super::progress::LessonProgress;
 use super::runner::{
     LessonHost, echo_run, first_failure, lesson_banner, predict_answer, predict_question,
@@ -26,6 +27,9 @@ pub const PRACTICE_HELP: &str = "Type the docker commands the step asks for. Les
   reset     fresh state, then replay the previous steps
   quit      leave; your progress is kept
 ";
+
+/// The last rung of the hint ladder in presenter mode.
+const PRESENTER_HIDDEN: &str = "(hidden on the projector: type `solution` to show the command)";
 
 /// The command's verb without a leading `docker`, e.g. `container` for `docker container ls`.
 fn verb(line: &str) -> Option<&str> {
@@ -59,6 +63,8 @@ pub struct PracticeRun {
     /// The current step's predict question waits for the student's guess.
     awaiting_guess: bool,
     ended: Option<PracticeEnd>,
+    /// Projector mode: block-letter banners; the hint ladder stops short of the command.
+    presenter: Option<Presenter>,
 }
 
 impl PracticeRun {
@@ -70,7 +76,20 @@ impl PracticeRun {
         host: &mut dyn LessonHost,
         out: &mut dyn FnMut(&str),
     ) -> PracticeRun {
-        out(&lesson_banner(&lesson));
+        Self::start_with(lesson, progress, host, out, None)
+    }
+
+    /// `start`, for a presenter when one is given.
+    pub fn start_with(
+        lesson: Lesson,
+        progress: LessonProgress,
+        host: &mut dyn LessonHost,
+        out: &mut dyn FnMut(&str),
+        presenter: Option<Presenter>,
+    ) -> PracticeRun {
+        out(&presenter
+            .as_ref()
+            .map_or_else(|| lesson_banner(&lesson), |p| p.lesson_banner(&lesson)));
         replay_until(&lesson, host, progress.step.min(lesson.steps.len()));
         let mut run = PracticeRun {
             lesson,
@@ -79,6 +98,7 @@ impl PracticeRun {
             announced: None,
             awaiting_guess: false,
             ended: None,
+            presenter,
         };
         run.announce(out);
         run
@@ -114,7 +134,10 @@ impl PracticeRun {
         }
         self.announced = Some(i);
         self.rung = 0;
-        out(&step_banner(&self.lesson, i));
+        out(&match &self.presenter {
+            Some(p) => p.step_banner(&self.lesson, i),
+            None => step_banner(&self.lesson, i),
+        });
         if let Some(p) = &self.lesson.steps[i].predict {
             out(&predict_question(p));
             self.awaiting_guess = true;
@@ -149,7 +172,15 @@ impl PracticeRun {
             }
             "help" => out(PRACTICE_HELP),
             "hint" => {
-                let ladder = step.hint_ladder();
+                let mut ladder = step.hint_ladder();
+                if self.presenter.is_some() {
+                    // Rungs that give a command away: on a projector, only when asked.
+                    ladder.retain(|h| {
+                        let h = h.trim_matches('`');
+                        h != step.solution() && !step.commands.iter().any(|c| c == h)
+                    });
+                    ladder.push(PRESENTER_HIDDEN.to_string());
+                }
                 let text = ladder
                     .get(self.rung)
                     .or(ladder.last())
@@ -160,7 +191,10 @@ impl PracticeRun {
                     (self.rung + 1).min(ladder.len()),
                     ladder.len()
                 ));
-                if self.rung + 1 >= ladder.len() && !self.progress.solutions_shown.contains(&i) {
+                if self.presenter.is_none()
+                    && self.rung + 1 >= ladder.len()
+                    && !self.progress.solutions_shown.contains(&i)
+                {
                     self.progress.solutions_shown.push(i);
                 }
                 self.rung += 1;
@@ -227,7 +261,19 @@ pub fn practice(
     out: &mut dyn FnMut(&str),
     progress: &mut LessonProgress,
 ) -> PracticeEnd {
-    let mut run = PracticeRun::start(lesson.clone(), progress.clone(), host, out);
+    practice_with(lesson, host, input, out, progress, None)
+}
+
+/// `practice`, for a presenter when one is given.
+pub fn practice_with(
+    lesson: &Lesson,
+    host: &mut dyn LessonHost,
+    input: &mut dyn Input,
+    out: &mut dyn FnMut(&str),
+    progress: &mut LessonProgress,
+    presenter: Option<Presenter>,
+) -> PracticeEnd {
+    let mut run = PracticeRun::start_with(lesson.clone(), progress.clone(), host, out, presenter);
     let end = loop {
         if let Some(end) = run.ended() {
             break end;

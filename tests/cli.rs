@@ -240,5 +240,8 @@ fn replay_update_writes_a_transcript_named_without_a_directory() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let written = std::fs::read_to_string(dir.path().join("t.txt")).unwrap();
-    assert!(written.ends_with("$ images --format '{{.Repository}}' x\nx\n\n"), "{written}");
+    assert!(
+        written.ends_with("$ images --format '{{.Repository}}' x\nx\n\n"),
+        "{written}"
+    );
 }

@@ -42,6 +42,7 @@ fn lesson_in_the_repl_plays_on_its_own_state_and_quit_comes_back() {
 lesson lifecycle
 2
 ps -a --format 'inside: {{.Names}}'
+lesson commit
 create --name lc busybox sleep 100000
 hint
 quit
@@ -51,6 +52,13 @@ ps -a --format 'outside: {{.Names}}'";
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
     // The lesson's state is fresh: the student's container is not there...
     assert!(!stdout.contains("inside: mine"), "{stdout}");
+    // ...no lesson starts inside the lesson...
+    // (inside a lesson, errors are part of the lesson's text, as practice shows them)
+    assert!(
+        stdout.contains("dockerlings: a lesson is already running: `quit` it first"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("docker commit ━━"), "{stdout}");
     // ...the guess was graded, the step's check passed and the lesson went on.
     assert!(stdout.contains("→ Right: 2) only ps -a."), "{stdout}");
     assert!(stdout.contains("✓ container lc is created"), "{stdout}");

@@ -27,10 +27,10 @@ pub(super) fn in_host_dir(inv: &Invocation, dir: Option<&Path>) -> Invocation {
         if let Some(abs) = inv.flags.string(flag).and_then(|p| resolve(dir, p)) {
             inv.flags.replace_string(flag, &abs);
         }
-    } else if inv.verb == Verb::Import {
-        if let Some(abs) = inv.args.first().and_then(|p| resolve(dir, p)) {
-            inv.args[0] = abs;
-        }
+    } else if inv.verb == Verb::Import
+        && let Some(abs) = inv.args.first().and_then(|p| resolve(dir, p))
+    {
+        inv.args[0] = abs;
     }
     inv
 }

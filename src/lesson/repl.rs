@@ -23,6 +23,12 @@ impl ReplLesson {
 
 /// `lesson NAME` in the REPL: loads the lesson and the student's place in it, and starts.
 pub fn start(session: &mut Session, name: &str, out: &mut Output) -> i32 {
+    // A lesson's own session is the one with a scratch directory for host files: typed
+    // inside a lesson, `lesson NAME` would start a second lesson inside the first.
+    if session.host_dir.is_some() {
+        out.errln("dockerlings: a lesson is already running: `quit` it first");
+        return 1;
+    }
     let lesson = match find_lesson(name) {
         Ok(l) => l,
         Err(text) => {

@@ -8,5 +8,6 @@ pub mod repl;
 pub mod session;
 pub mod start;
 pub mod table;
+mod template_clone;
 
 pub use session::{LineOutcome, Session, SessionOptions};

@@ -5,6 +5,7 @@ use std::path::Path;
 use super::diff::unified_diff;
 use super::format::{Block, Transcript};
 use crate::backend::BackendKind;
+use crate::cli::session::Session;
 use crate::cli::start::scratch_session;
 
 /// What a transcript shows for the replay's temporary root directory.
@@ -23,6 +24,13 @@ impl Replayed {
 }
 
 pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
+    let expected = parse_for(text, kind)?;
+    let (_root, mut session) = scratch_session(kind)?;
+    Ok(replay_in(&mut session, expected))
+}
+
+/// Parses a transcript and checks that it names `kind` on its backends line.
+pub fn parse_for(text: &str, kind: BackendKind) -> Result<Transcript, String> {
     let expected = Transcript::parse(text).map_err(|e| e.to_string())?;
     if !expected.backends.iter().any(|b| b == kind.as_str()) {
         return Err(format!(
@@ -31,10 +39,15 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
             kind.as_str()
         ));
     }
-    let (root, mut session) = scratch_session(kind)?;
+    Ok(expected)
+}
+
+/// Plays a transcript's commands on `session` (a fresh scratch session) and removes every
+/// container it left.
+pub fn replay_in(session: &mut Session, expected: Transcript) -> Replayed {
     // The root is a fresh temporary directory each time; what prints it (`info`, `show disk`)
     // shows this placeholder instead, so the transcript replays anywhere.
-    let root_path = root.path().to_string_lossy().into_owned();
+    let root_path = session.engine.root().to_string_lossy().into_owned();
     let redact = |s: String| s.replace(&root_path, ROOT_PLACEHOLDER);
     let mut actual = Transcript {
         backends: expected.backends.clone(),
@@ -60,7 +73,7 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
         }
         Ok(())
     });
-    Ok(Replayed { expected, actual })
+    Replayed { expected, actual }
 }
 
 /// The `replay FILE [--update]` command: 0 on a match (or after an update), 1 and a diff

@@ -72,15 +72,24 @@ enum Sub {
     /// A guided lesson (practice: you type; --demo: it plays itself), or --list them.
     Lesson {
         /// A lesson name from `--list`, or the path of a lesson file.
-        #[arg(required_unless_present = "list")]
+        #[arg(required_unless_present_any = ["list", "export_progress"])]
         name: Option<String>,
         #[arg(long)]
         list: bool,
+        /// Write every lesson's progress to FILE for a teacher: CSV, or JUnit XML if FILE
+        /// ends in .xml.
+        #[arg(long, value_name = "FILE")]
+        export_progress: Option<PathBuf>,
         #[arg(long)]
         demo: bool,
-        /// Seconds between demo pieces (default: 1.5 on a terminal, none otherwise).
+        /// Seconds between demo pieces (default: 1.5 on a terminal, 3 with --presenter, none
+        /// when stdout is not a terminal).
         #[arg(long, value_name = "SECS")]
         pace: Option<f64>,
+        /// For a projector: step titles in block letters, high contrast (bold reverse video
+        /// unless colour is off), a slower demo, solutions hidden until asked.
+        #[arg(long)]
+        presenter: bool,
     },
     /// A few questions, chosen by spaced review of what you got wrong.
     Quiz {
@@ -125,6 +134,21 @@ fn unicode_terminal() -> bool {
     }
 }
 
+/// `--color`: auto means a terminal and no NO_COLOR.
+fn wants_color(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn terminal_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .unwrap_or(80)
+}
+
 fn real_main() -> anyhow::Result<i32> {
     let cli = Cli::parse();
     if let Some(Sub::Monitor { args }) = &cli.sub {
@@ -148,13 +172,25 @@ fn real_main() -> anyhow::Result<i32> {
             return Ok(dockerlings::lesson::front::list_lessons());
         }
         Some(Sub::Lesson {
+            export_progress: Some(file),
+            ..
+        }) => {
+            return Ok(dockerlings::lesson::front::export_progress(file));
+        }
+        Some(Sub::Lesson {
             name: Some(name),
             demo,
             pace,
+            presenter,
             ..
         }) => {
+            let presenter = presenter.then(|| dockerlings::lesson::presenter::Presenter {
+                color: wants_color(cli.color),
+                ascii: cli.ascii || !unicode_terminal(),
+                width: terminal_width(),
+            });
             return Ok(dockerlings::lesson::front::lesson_main(
-                name, *demo, *pace, choice,
+                name, *demo, *pace, choice, presenter,
             ));
         }
         Some(Sub::Quiz { topic, count }) => {
@@ -170,14 +206,8 @@ fn real_main() -> anyhow::Result<i32> {
     let root = root_or_default(cli.root.clone(), kind);
     let stdin_is_tty = std::io::stdin().is_terminal();
     let batch = cli.command.is_some() || !stdin_is_tty;
-    let color = match cli.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let width = terminal_size::terminal_size()
-        .map(|(w, _)| usize::from(w.0))
-        .unwrap_or(80);
+    let color = wants_color(cli.color);
+    let width = terminal_width();
     let diagrams = if cli.diagrams {
         true
     } else if cli.no_diagrams {

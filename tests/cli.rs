@@ -224,3 +224,24 @@ fn show_disk_walks_the_root_and_names_each_part() {
     );
     assert!(inside.contains(".wh.group"), "{inside}");
 }
+
+#[test]
+fn replay_update_writes_a_transcript_named_without_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.txt"),
+        "# backends: sim\n\n$ tag busybox x:v1\n\n$ images --format '{{.Repository}}' x\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+        .args(["replay", "t.txt", "--update"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(dir.path().join("t.txt")).unwrap();
+    assert!(
+        written.ends_with("$ images --format '{{.Repository}}' x\nx\n\n"),
+        "{written}"
+    );
+}

@@ -20,8 +20,8 @@ fn transcripts() -> Vec<PathBuf> {
 #[test]
 fn there_are_enough_transcripts() {
     assert!(
-        transcripts().len() >= 8,
-        "issue 2 asks for at least 8 transcripts"
+        transcripts().len() >= 10,
+        "issue 5 asks for at least 10 transcripts"
     );
 }
 

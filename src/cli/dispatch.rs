@@ -114,14 +114,15 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
             out.out(&crate::lesson::explain::explain(&inv.args));
             0
         }
-        // Lessons and the quiz play on their own fresh state, never on the user's containers,
-        // so they run as subcommands of their own rather than inside this session.
-        Verb::Lesson => {
-            out.out(&crate::lesson::front::repl_lesson_text(
-                inv.args.first().map(String::as_str),
-            ));
-            0
-        }
+        // A lesson plays on its own fresh state, never on the user's containers; the quiz
+        // runs as a subcommand of its own.
+        Verb::Lesson => match inv.args.first() {
+            Some(name) => crate::lesson::repl::start(session, name, &mut out),
+            None => {
+                out.out(&crate::lesson::front::repl_lesson_list());
+                0
+            }
+        },
         Verb::Quiz => {
             out.outln("run `dockerlings quiz` from your shell (`--topic T`, `--count N`)");
             0
@@ -182,6 +183,10 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
             engine_call(session, &mut out, |e, out| {
                 Ok(e.cmd_image_prune(all, confirmed, out))
             })
+        }
+        Verb::Save | Verb::Load | Verb::Export | Verb::Import if session.host_dir.is_some() => {
+            let inv = super::host_paths::in_host_dir(inv, session.host_dir.as_deref());
+            engine_call(session, &mut out, |e, out| Ok(engine_verb(e, &inv, out)))
         }
         _ => engine_call(session, &mut out, |e, out| Ok(engine_verb(e, inv, out))),
     };

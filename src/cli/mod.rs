@@ -2,6 +2,7 @@
 pub mod attach;
 pub mod diagrams;
 pub mod dispatch;
+mod host_paths;
 pub mod lang;
 pub mod paths;
 pub mod repl;

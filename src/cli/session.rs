@@ -45,6 +45,11 @@ pub struct Session {
     pub attached: Option<Attached>,
     pub last_exit: i32,
     pub recording: Option<Recording>,
+    /// Where relative archive paths (`save -o x.tar`, `load -i`, `export -o`, `import`) land
+    /// instead of the process's working directory: a lesson's own scratch directory.
+    pub host_dir: Option<std::path::PathBuf>,
+    /// A lesson started with `lesson NAME`: it reads the lines until it ends.
+    pub lesson: Option<Box<crate::lesson::repl::ReplLesson>>,
 }
 
 impl Session {
@@ -55,11 +60,16 @@ impl Session {
             attached: None,
             last_exit: 0,
             recording: None,
+            host_dir: None,
+            lesson: None,
         }
     }
 
     /// The prompt to show: the container shell's while attached, else the backend's.
     pub fn prompt(&mut self) -> String {
+        if let Some(l) = &self.lesson {
+            return l.prompt();
+        }
         if let Some(att) = self.attached.clone() {
             if let Some(c) = self.engine.containers.get(&att.id).cloned() {
                 if let Ok(spec) = self.engine.launch_spec(&c) {
@@ -75,7 +85,9 @@ impl Session {
     /// Runs one input line: a container shell's input while attached, else one or more
     /// commands separated by `;`.
     pub fn feed_line(&mut self, line: &str) -> LineOutcome {
-        let outcome = if self.attached.is_some() {
+        let outcome = if self.lesson.is_some() {
+            crate::lesson::repl::feed(self, line)
+        } else if self.attached.is_some() {
             self.feed_attached(line)
         } else {
             super::dispatch::run_line(self, line)

@@ -9,7 +9,7 @@
 //! `path P is added in NAME`, `path P is changed in NAME`, `path P is deleted in NAME`,
 //! `memory of NAME is kept`, `memory of NAME is freed`,
 //! `containers running = N`, `containers = N`, `containers from REF = N`,
-//! `file P exists`, `file P does not exist`.
+//! `file P exists`, `file P does not exist`, `image REF is the image in FILE`.
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -83,6 +83,11 @@ pub enum Check {
     HostFile {
         path: String,
         exists: bool,
+    },
+    /// The image REF resolves to is one of the images saved in the archive FILE.
+    ImageInArchive {
+        reference: String,
+        path: String,
     },
 }
 
@@ -265,6 +270,25 @@ const FORMS: &[Form] = &[
         )
             .parse(i)?;
         Ok((i, Check::ImageSame { a: s(a), b: s(b) }))
+    }),
+    ("image REF is the image in FILE", |i| {
+        let (i, (_, r, _, _, _, _, p)) = (
+            kw("image"),
+            word,
+            kw("is"),
+            kw("the"),
+            kw("image"),
+            kw("in"),
+            word,
+        )
+            .parse(i)?;
+        Ok((
+            i,
+            Check::ImageInArchive {
+                reference: s(r),
+                path: s(p),
+            },
+        ))
     }),
     ("path P is [not] in the writable layer of NAME", |i| {
         let (i, (_, p, _, not, _, _, _, _, _, c)) = (

@@ -170,5 +170,28 @@ pub(super) fn evaluate(check: &Check, p: &dyn StateProbe) -> (bool, String) {
             let text = if now { "exists" } else { "does not exist" };
             (now == *exists, format!("file {path} {text}"))
         }
+        Check::ImageInArchive { reference, path } => {
+            let id = p.image_id(reference);
+            let saved = p.archive_image_ids(path);
+            let short = |id: &str| {
+                id.trim_start_matches("sha256:")
+                    .chars()
+                    .take(12)
+                    .collect::<String>()
+            };
+            let mine = id.as_deref().map_or_else(
+                || format!("image {reference} does not exist"),
+                |i| format!("image {reference} is {}", short(i)),
+            );
+            let theirs = match &saved {
+                None => format!("{path} is not an image archive"),
+                Some(ids) => format!(
+                    "{path} holds {}",
+                    ids.iter().map(|i| short(i)).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            let pass = matches!((&id, &saved), (Some(i), Some(ids)) if ids.contains(i));
+            (pass, format!("{mine}; {theirs}"))
+        }
     }
 }

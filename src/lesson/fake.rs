@@ -14,6 +14,8 @@ pub struct FakeProbe {
     pub images: BTreeMap<String, (String, usize)>,
     pub changes: BTreeMap<(String, String), char>,
     pub image_of: BTreeMap<String, String>,
+    /// host file → the image IDs it holds as an archive
+    pub archives: BTreeMap<String, Vec<String>>,
 }
 
 impl FakeProbe {
@@ -61,8 +63,11 @@ impl StateProbe for FakeProbe {
     fn containers_from_image(&self, reference: &str) -> usize {
         self.image_of.values().filter(|i| *i == reference).count()
     }
-    fn host_file_exists(&self, _path: &str) -> bool {
-        false
+    fn host_file_exists(&self, path: &str) -> bool {
+        self.archives.contains_key(path)
+    }
+    fn archive_image_ids(&self, path: &str) -> Option<Vec<String>> {
+        self.archives.get(path).cloned()
     }
 }
 

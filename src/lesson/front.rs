@@ -7,12 +7,13 @@ use std::time::Duration;
 use super::catalog::{LESSONS, builtin_lesson, builtin_quiz, lesson_from_file};
 use super::error::LessonError;
 use super::model::{Backend, Lesson};
-use super::practice::{Input, PracticeEnd, practice};
+use super::practice::{Input, PracticeEnd, practice_with};
+use super::presenter::Presenter;
 use super::probe_engine::SessionHost;
 use super::progress::{LessonProgress, Progress};
 use super::quiz_session::quiz;
 use super::review::Attempt;
-use super::runner::run_demo;
+use super::runner::run_demo_with;
 use crate::backend::BackendKind;
 use crate::cli::paths::user_data_dir;
 use crate::cli::start::{BackendChoice, choose_backend};
@@ -23,7 +24,7 @@ fn data_file(name: &str) -> Option<PathBuf> {
     user_data_dir().map(|d| d.join(name))
 }
 
-fn load_progress() -> Result<Progress, LessonError> {
+pub(crate) fn load_progress() -> Result<Progress, LessonError> {
     match data_file("progress.json") {
         Some(p) => Progress::load(&p),
         None => Ok(Progress::default()),
@@ -38,6 +39,33 @@ fn save_progress(p: &Progress) {
     if let Err(e) = p.save(&path) {
         eprintln!("dockerlings: {e}");
     }
+}
+
+/// Where the student stands in `name`, as saved (a completed lesson starts again from the top).
+pub(crate) fn saved_progress(name: &str) -> Result<LessonProgress, LessonError> {
+    let mut progress = load_progress()?.lesson(name).clone();
+    if progress.completed {
+        // Played again from the start; the record of having completed it stays.
+        progress.step = 0;
+    }
+    Ok(progress)
+}
+
+/// Saves one lesson's progress into the user's file; having completed it once stays recorded.
+pub(crate) fn record_progress(name: &str, progress: &LessonProgress) {
+    let mut all = match load_progress() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            return;
+        }
+    };
+    let was_completed = all.lesson(name).completed;
+    let mut progress = progress.clone();
+    progress.completed |= was_completed;
+    progress.updated = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    *all.lesson(name) = progress;
+    save_progress(&all);
 }
 
 fn describe_progress(p: Option<&LessonProgress>, steps: usize) -> String {
@@ -76,26 +104,53 @@ pub fn list_lessons() -> i32 {
     code
 }
 
-/// What the REPL word `lesson [NAME]` prints: where to run it, and the lessons to choose from.
-pub fn repl_lesson_text(name: Option<&str>) -> String {
-    let mut out = match name {
-        Some(n) => {
-            format!("run `dockerlings lesson {n}` from your shell (add --demo to watch it)\n")
+/// `lesson --export-progress FILE`: every built-in lesson with the student's progress, as
+/// CSV or (FILE ending in .xml) JUnit XML.
+pub fn export_progress(path: &Path) -> i32 {
+    let progress = match load_progress() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            return 1;
         }
-        None => "run `dockerlings lesson NAME` from your shell; the lessons:\n".to_string(),
     };
-    if name.is_none() {
-        for (n, _) in LESSONS {
-            if let Some(Ok(l)) = builtin_lesson(n) {
-                out.push_str(&format!("  {:<24} {}\n", l.name, l.title));
-            }
+    let lessons: Vec<(String, String, usize)> = LESSONS
+        .iter()
+        .filter_map(|(n, _)| builtin_lesson(n)?.ok())
+        .map(|l| (l.name, l.title, l.steps.len()))
+        .collect();
+    let rows = super::export::rows(&lessons, &progress);
+    match super::export::export(path, &rows) {
+        Ok(()) => {
+            eprintln!(
+                "dockerlings: wrote the progress of {} lessons to {}",
+                rows.len(),
+                path.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("dockerlings: {e}");
+            1
+        }
+    }
+}
+
+/// What the REPL word `lesson` alone prints: the lessons, and how to start one here.
+pub fn repl_lesson_list() -> String {
+    let progress = load_progress().unwrap_or_default();
+    let mut out = "type `lesson NAME` to practise one here, on a fresh state of its own (`quit` brings you back):\n".to_string();
+    for (n, _) in LESSONS {
+        if let Some(Ok(l)) = builtin_lesson(n) {
+            let done = describe_progress(progress.lessons.get(&l.name), l.steps.len());
+            out.push_str(&format!("  {:<24} {:<40} {done}\n", l.name, l.title));
         }
     }
     out
 }
 
 /// A built-in lesson by name, else a lesson file by path.
-fn find_lesson(name: &str) -> Result<Lesson, String> {
+pub(crate) fn find_lesson(name: &str) -> Result<Lesson, String> {
     if let Some(l) = builtin_lesson(name) {
         return l.map_err(|e| e.render());
     }
@@ -116,7 +171,10 @@ fn find_lesson(name: &str) -> Result<Lesson, String> {
 
 /// The backend a lesson plays on: `auto` picks the kernel when the machine and the lesson
 /// allow it, else the simulator; an explicit choice the lesson cannot use is an error.
-fn lesson_backend(lesson: &Lesson, choice: BackendChoice) -> Result<BackendKind, String> {
+pub(crate) fn lesson_backend(
+    lesson: &Lesson,
+    choice: BackendChoice,
+) -> Result<BackendKind, String> {
     let linux_ok = lesson.runs_on(Backend::Linux);
     match choice {
         BackendChoice::Sim => Ok(BackendKind::Sim),
@@ -181,9 +239,26 @@ fn print_piece(s: &str) {
     let _ = out.flush();
 }
 
-/// `lesson NAME|PATH [--demo] [--pace SECS]`. Exit 0 when the lesson completes (or the
-/// student quits), 1 when a demo check fails or the lesson cannot be loaded.
-pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendChoice) -> i32 {
+/// In a presenter demo: wait for Enter before showing a step's commands when someone is at
+/// the terminal; without one (a pipe, a test) they stay hidden.
+fn reveal_on_enter() -> bool {
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    print_piece("(solution hidden: press Enter to show it)");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0)
+}
+
+/// `lesson NAME|PATH [--demo] [--pace SECS] [--presenter]`. Exit 0 when the lesson completes
+/// (or the student quits), 1 when a demo check fails or the lesson cannot be loaded.
+pub fn lesson_main(
+    name: &str,
+    demo: bool,
+    pace: Option<f64>,
+    choice: BackendChoice,
+    presenter: Option<Presenter>,
+) -> i32 {
     let lesson = match find_lesson(name) {
         Ok(l) => l,
         Err(text) => {
@@ -206,15 +281,23 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
         }
     };
     if demo {
-        // A projector wants time to read; a pipe or a test wants the text at once.
-        let pace = pace.or_else(|| std::io::stdout().is_terminal().then_some(1.5));
+        // A projector wants time to read (a presenter's room more); a pipe or a test wants
+        // the text at once.
+        let default_pace = if presenter.is_some() { 3.0 } else { 1.5 };
+        let pace = pace.or_else(|| std::io::stdout().is_terminal().then_some(default_pace));
         let pause = pace.map(|s| Duration::from_secs_f64(s.clamp(0.0, 60.0)));
-        let result = run_demo(&lesson, &mut host, &mut |s| {
-            print_piece(s);
-            if let Some(d) = pause {
-                std::thread::sleep(d);
-            }
-        });
+        let result = run_demo_with(
+            &lesson,
+            &mut host,
+            &mut |s| {
+                print_piece(s);
+                if let Some(d) = pause {
+                    std::thread::sleep(d);
+                }
+            },
+            presenter.as_ref(),
+            &mut reveal_on_enter,
+        );
         return match result {
             Ok(()) => 0,
             Err(f) => {
@@ -223,31 +306,24 @@ pub fn lesson_main(name: &str, demo: bool, pace: Option<f64>, choice: BackendCho
             }
         };
     }
-    let mut all = match load_progress() {
+    let mut progress = match saved_progress(&lesson.name) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("dockerlings: {e}");
             return 1;
         }
     };
-    let mut progress = all.lesson(&lesson.name).clone();
-    if progress.completed {
-        // Played again from the start; the record of having completed it stays.
-        progress.step = 0;
-    }
     let mut input = StudentInput::open();
     print_piece("(type `help` for the lesson words; `quit` keeps your place)\n");
-    let end = practice(
+    let end = practice_with(
         &lesson,
         &mut host,
         &mut input,
         &mut print_piece,
         &mut progress,
+        presenter,
     );
-    let was_completed = all.lesson(&lesson.name).completed;
-    progress.completed |= was_completed;
-    *all.lesson(&lesson.name) = progress;
-    save_progress(&all);
+    record_progress(&lesson.name, &progress);
     if end == PracticeEnd::EndOfInput {
         print_piece("\n");
     }

@@ -1,19 +1,23 @@
 //! Lessons, checks on engine state, the lesson runner (demo, proof, practice), the quiz bank
 //! with its spaced review, and `explain`.
+mod archive_ids;
 pub mod catalog;
 pub mod check;
 mod check_eval;
 pub mod error;
 pub mod explain;
+pub mod export;
 pub mod front;
 pub mod model;
 pub mod parse;
 pub mod practice;
+pub mod presenter;
 pub mod probe;
 pub mod probe_engine;
 pub mod progress;
 pub mod quiz;
 pub mod quiz_session;
+pub mod repl;
 pub mod review;
 pub mod runner;
 pub mod topics;

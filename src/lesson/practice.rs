@@ -1,5 +1,6 @@
 //! Practice mode: the student types, the lesson watches engine state and advances.
 use super::model::Lesson;
+use super::presenter::Presenter;
 use super::progress::LessonProgress;
 use super::runner::{
     LessonHost, echo_run, first_failure, lesson_banner, predict_answer, predict_question,
@@ -27,6 +28,9 @@ pub const PRACTICE_HELP: &str = "Type the docker commands the step asks for. Les
   quit      leave; your progress is kept
 ";
 
+/// The last rung of the hint ladder in presenter mode.
+const PRESENTER_HIDDEN: &str = "(hidden on the projector: type `solution` to show the command)";
+
 /// The command's verb without a leading `docker`, e.g. `container` for `docker container ls`.
 fn verb(line: &str) -> Option<&str> {
     let mut words = line.split_whitespace();
@@ -46,66 +50,159 @@ fn replay_until(lesson: &Lesson, host: &mut dyn LessonHost, step: usize) {
     }
 }
 
-/// Runs the lesson from `progress.step` until it is completed, the student quits or input ends.
-/// The caller saves `progress` afterwards.
-pub fn practice(
-    lesson: &Lesson,
-    host: &mut dyn LessonHost,
-    input: &mut dyn Input,
-    out: &mut dyn FnMut(&str),
-    progress: &mut LessonProgress,
-) -> PracticeEnd {
-    out(&lesson_banner(lesson));
-    replay_until(lesson, host, progress.step.min(lesson.steps.len()));
-    let mut rung = 0;
-    let mut announced = None;
-    while progress.step < lesson.steps.len() {
-        let i = progress.step;
-        let step = &lesson.steps[i];
-        if announced != Some(i) {
-            announced = Some(i);
-            rung = 0;
-            out(&step_banner(lesson, i));
+/// Practice fed one line at a time, so both a blocking loop (`dockerlings lesson NAME`)
+/// and the REPL's own line loop (`lesson NAME` typed in the REPL) can drive it.
+#[derive(Debug, Clone)]
+pub struct PracticeRun {
+    pub lesson: Lesson,
+    pub progress: LessonProgress,
+    /// The next rung of the current step's hint ladder.
+    rung: usize,
+    /// The step whose banner was printed last.
+    announced: Option<usize>,
+    /// The current step's predict question waits for the student's guess.
+    awaiting_guess: bool,
+    ended: Option<PracticeEnd>,
+    /// Projector mode: block-letter banners; the hint ladder stops short of the command.
+    presenter: Option<Presenter>,
+}
+
+impl PracticeRun {
+    /// Prints the lesson's banner, replays the steps before `progress.step` on the host, and
+    /// announces the step the student is on.
+    pub fn start(
+        lesson: Lesson,
+        progress: LessonProgress,
+        host: &mut dyn LessonHost,
+        out: &mut dyn FnMut(&str),
+    ) -> PracticeRun {
+        Self::start_with(lesson, progress, host, out, None)
+    }
+
+    /// `start`, for a presenter when one is given.
+    pub fn start_with(
+        lesson: Lesson,
+        progress: LessonProgress,
+        host: &mut dyn LessonHost,
+        out: &mut dyn FnMut(&str),
+        presenter: Option<Presenter>,
+    ) -> PracticeRun {
+        out(&presenter
+            .as_ref()
+            .map_or_else(|| lesson_banner(&lesson), |p| p.lesson_banner(&lesson)));
+        replay_until(&lesson, host, progress.step.min(lesson.steps.len()));
+        let mut run = PracticeRun {
+            lesson,
+            progress,
+            rung: 0,
+            announced: None,
+            awaiting_guess: false,
+            ended: None,
+            presenter,
+        };
+        run.announce(out);
+        run
+    }
+
+    /// How the lesson ended, once it has.
+    pub fn ended(&self) -> Option<PracticeEnd> {
+        self.ended
+    }
+
+    pub fn prompt(&self) -> String {
+        if self.awaiting_guess {
+            return "your guess (number)> ".to_string();
+        }
+        format!(
+            "lesson {}/{}> ",
+            self.progress.step + 1,
+            self.lesson.steps.len()
+        )
+    }
+
+    /// The banner (and predict question) of the current step, once; or the end of the lesson.
+    fn announce(&mut self, out: &mut dyn FnMut(&str)) {
+        let i = self.progress.step;
+        if i >= self.lesson.steps.len() {
+            self.progress.completed = true;
+            self.ended = Some(PracticeEnd::Completed);
+            out("\nLesson complete.\n");
+            return;
+        }
+        if self.announced == Some(i) {
+            return;
+        }
+        self.announced = Some(i);
+        self.rung = 0;
+        out(&match &self.presenter {
+            Some(p) => p.step_banner(&self.lesson, i),
+            None => step_banner(&self.lesson, i),
+        });
+        if let Some(p) = &self.lesson.steps[i].predict {
+            out(&predict_question(p));
+            self.awaiting_guess = true;
+        }
+    }
+
+    /// One line from the student. Returns how the lesson ended when this line ended it.
+    pub fn feed(
+        &mut self,
+        line: &str,
+        host: &mut dyn LessonHost,
+        out: &mut dyn FnMut(&str),
+    ) -> Option<PracticeEnd> {
+        if self.ended.is_some() {
+            return self.ended;
+        }
+        let i = self.progress.step;
+        let step = &self.lesson.steps[i];
+        if self.awaiting_guess {
+            self.awaiting_guess = false;
             if let Some(p) = &step.predict {
-                out(&predict_question(p));
-                let answer = input.read_line("your guess (number)> ");
-                let chosen = answer
-                    .as_deref()
-                    .and_then(|a| a.trim().parse::<usize>().ok())
-                    .map(|n| n.wrapping_sub(1));
+                let chosen = line.trim().parse::<usize>().ok().map(|n| n.wrapping_sub(1));
                 out(&predict_answer(p, chosen));
             }
+            return None;
         }
-        let prompt = format!("lesson {}/{}> ", i + 1, lesson.steps.len());
-        let Some(line) = input.read_line(&prompt) else {
-            return PracticeEnd::EndOfInput;
-        };
         let line = line.trim();
         match line {
-            "" => continue,
-            "quit" | "exit" => return PracticeEnd::Quit,
+            "" => {}
+            "quit" | "exit" => {
+                self.ended = Some(PracticeEnd::Quit);
+            }
             "help" => out(PRACTICE_HELP),
             "hint" => {
-                let ladder = step.hint_ladder();
+                let mut ladder = step.hint_ladder();
+                if self.presenter.is_some() {
+                    // Rungs that give a command away: on a projector, only when asked.
+                    ladder.retain(|h| {
+                        let h = h.trim_matches('`');
+                        h != step.solution() && !step.commands.iter().any(|c| c == h)
+                    });
+                    ladder.push(PRESENTER_HIDDEN.to_string());
+                }
                 let text = ladder
-                    .get(rung)
+                    .get(self.rung)
                     .or(ladder.last())
                     .map_or("", String::as_str);
-                progress.hints_used += 1;
+                self.progress.hints_used += 1;
                 out(&format!(
                     "hint {}/{}: {text}\n",
-                    (rung + 1).min(ladder.len()),
+                    (self.rung + 1).min(ladder.len()),
                     ladder.len()
                 ));
-                if rung + 1 >= ladder.len() && !progress.solutions_shown.contains(&i) {
-                    progress.solutions_shown.push(i);
+                if self.presenter.is_none()
+                    && self.rung + 1 >= ladder.len()
+                    && !self.progress.solutions_shown.contains(&i)
+                {
+                    self.progress.solutions_shown.push(i);
                 }
-                rung += 1;
+                self.rung += 1;
             }
             "solution" => {
                 out(&format!("solution:\n{}\n", step.solution()));
-                if !progress.solutions_shown.contains(&i) {
-                    progress.solutions_shown.push(i);
+                if !self.progress.solutions_shown.contains(&i) {
+                    self.progress.solutions_shown.push(i);
                 }
             }
             "check" => match first_failure(step, i, host.probe()) {
@@ -119,11 +216,11 @@ pub fn practice(
                 for cmd in &step.commands {
                     out(&echo_run(host, cmd).0);
                 }
-                progress.skipped.push(i);
-                progress.step += 1;
+                self.progress.skipped.push(i);
+                self.progress.step += 1;
             }
             "reset" => {
-                replay_until(lesson, host, i);
+                replay_until(&self.lesson, host, i);
                 out("fresh state; the previous steps were replayed\n");
             }
             _ => {
@@ -144,14 +241,50 @@ pub fn practice(
                             out(&d);
                         }
                     }
-                    progress.step += 1;
+                    self.progress.step += 1;
                 }
             }
         }
+        if self.ended.is_none() {
+            self.announce(out);
+        }
+        self.ended
     }
-    progress.completed = true;
-    out("\nLesson complete.\n");
-    PracticeEnd::Completed
+}
+
+/// Runs the lesson from `progress.step` until it is completed, the student quits or input ends.
+/// The caller saves `progress` afterwards.
+pub fn practice(
+    lesson: &Lesson,
+    host: &mut dyn LessonHost,
+    input: &mut dyn Input,
+    out: &mut dyn FnMut(&str),
+    progress: &mut LessonProgress,
+) -> PracticeEnd {
+    practice_with(lesson, host, input, out, progress, None)
+}
+
+/// `practice`, for a presenter when one is given.
+pub fn practice_with(
+    lesson: &Lesson,
+    host: &mut dyn LessonHost,
+    input: &mut dyn Input,
+    out: &mut dyn FnMut(&str),
+    progress: &mut LessonProgress,
+    presenter: Option<Presenter>,
+) -> PracticeEnd {
+    let mut run = PracticeRun::start_with(lesson.clone(), progress.clone(), host, out, presenter);
+    let end = loop {
+        if let Some(end) = run.ended() {
+            break end;
+        }
+        let Some(line) = input.read_line(&run.prompt()) else {
+            break PracticeEnd::EndOfInput;
+        };
+        run.feed(&line, host, out);
+    };
+    *progress = run.progress;
+    end
 }
 
 #[cfg(test)]

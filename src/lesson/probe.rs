@@ -28,4 +28,7 @@ pub trait StateProbe {
     fn containers_from_image(&self, reference: &str) -> usize;
     /// A file on the host side, relative to the session's working directory (e.g. `app.tar`).
     fn host_file_exists(&self, path: &str) -> bool;
+    /// The image IDs in an image archive on the host side (`save -o app.tar`); `None` when
+    /// the file is missing or is not an image archive.
+    fn archive_image_ids(&self, path: &str) -> Option<Vec<String>>;
 }

@@ -23,6 +23,8 @@ pub struct SessionHost {
     session: Session,
     /// Kept so the root lives as long as the session; removed on drop.
     root: tempfile::TempDir,
+    /// The lesson's host-side files (archives), where relative paths land.
+    files: tempfile::TempDir,
     /// Container id → resident bytes, read after the last line.
     memory: BTreeMap<String, u64>,
 }
@@ -30,25 +32,31 @@ pub struct SessionHost {
 /// A fresh session on a temporary root. On the kernel the ids are random, not seeded:
 /// cgroups are named by container id and are global to the machine, so seeded ids would
 /// collide with any other scratch root (a test, a replay) running at the same time.
-fn scratch(kind: BackendKind) -> Result<(tempfile::TempDir, Session), String> {
-    let (root, session) = crate::cli::start::scratch_session(kind)?;
-    if kind == BackendKind::Sim {
-        return Ok((root, session));
+/// The second directory holds the lesson's host files (`save -o app.tar`).
+fn scratch(kind: BackendKind) -> Result<(tempfile::TempDir, tempfile::TempDir, Session), String> {
+    let files = tempfile::Builder::new()
+        .prefix("dockerlings-files-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let (root, mut session) = crate::cli::start::scratch_session(kind)?;
+    if kind != BackendKind::Sim {
+        let opts = session.opts.clone();
+        drop(session);
+        session = crate::cli::start::open_session(root.path(), kind, false, opts)
+            .map_err(|e| e.to_string())?;
     }
-    let opts = session.opts.clone();
-    drop(session);
-    let session = crate::cli::start::open_session(root.path(), kind, false, opts)
-        .map_err(|e| e.to_string())?;
-    Ok((root, session))
+    session.host_dir = Some(files.path().to_path_buf());
+    Ok((root, files, session))
 }
 
 impl SessionHost {
     pub fn new(kind: BackendKind) -> Result<SessionHost, String> {
-        let (root, session) = scratch(kind)?;
+        let (root, files, session) = scratch(kind)?;
         let mut host = SessionHost {
             kind,
             session,
             root,
+            files,
             memory: BTreeMap::new(),
         };
         host.read_memory();
@@ -63,10 +71,9 @@ impl SessionHost {
         &self.session.engine
     }
 
-    /// Host files (`save -o app.tar`) are looked up relative to the session's root, which
-    /// is where a lesson's relative paths are meant to land.
+    /// Host files (`save -o app.tar`) are looked up where the session puts relative paths.
     fn host_path(&self, path: &str) -> PathBuf {
-        self.root.path().join(path)
+        self.files.path().join(path)
     }
 
     fn read_memory(&mut self) {
@@ -129,9 +136,10 @@ impl LessonHost for SessionHost {
     fn reset(&mut self) {
         self.tear_down();
         match scratch(self.kind) {
-            Ok((root, session)) => {
+            Ok((root, files, session)) => {
                 self.session = session;
                 self.root = root;
+                self.files = files;
                 self.memory.clear();
             }
             // The old session stays: the lesson then fails its checks and says why.
@@ -230,6 +238,10 @@ impl StateProbe for SessionHost {
 
     fn host_file_exists(&self, path: &str) -> bool {
         self.host_path(path).exists()
+    }
+
+    fn archive_image_ids(&self, path: &str) -> Option<Vec<String>> {
+        super::archive_ids::archive_image_ids(&self.host_path(path))
     }
 }
 

@@ -15,6 +15,9 @@ pub struct LessonProgress {
     pub skipped: Vec<usize>,
     pub solutions_shown: Vec<usize>,
     pub hints_used: usize,
+    /// When this lesson's progress was last saved (RFC 3339, UTC); absent in older files.
+    #[serde(default)]
+    pub updated: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

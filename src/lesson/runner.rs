@@ -1,6 +1,7 @@
 //! Playing a lesson against a host: demo mode (plays itself) and the proof that every
 //! step's checks can fail.
 use super::model::{Lesson, Predict, Step};
+use super::presenter::Presenter;
 use super::probe::StateProbe;
 
 /// What the runner needs from the REPL/engine. `run` takes one REPL line (docker command,
@@ -115,15 +116,39 @@ pub fn run_demo(
     host: &mut dyn LessonHost,
     sink: &mut dyn FnMut(&str),
 ) -> Result<(), StepFailure> {
-    sink(&lesson_banner(lesson));
+    run_demo_with(lesson, host, sink, None, &mut || true)
+}
+
+/// `run_demo` for a presenter: block-letter banners, and each step's commands hidden unless
+/// `reveal` says to show them (a key pressed at the terminal). Hidden commands still run, so
+/// the state and the checks are the same; their output is shown.
+pub fn run_demo_with(
+    lesson: &Lesson,
+    host: &mut dyn LessonHost,
+    sink: &mut dyn FnMut(&str),
+    presenter: Option<&Presenter>,
+    reveal: &mut dyn FnMut() -> bool,
+) -> Result<(), StepFailure> {
+    sink(&presenter.map_or_else(|| lesson_banner(lesson), |p| p.lesson_banner(lesson)));
     for (i, step) in lesson.steps.iter().enumerate() {
-        sink(&step_banner(lesson, i));
+        sink(&presenter.map_or_else(|| step_banner(lesson, i), |p| p.step_banner(lesson, i)));
         if let Some(p) = &step.predict {
             sink(&predict_question(p));
             sink(&predict_answer(p, None));
         }
+        let shown = presenter.is_none() || step.commands.is_empty() || reveal();
+        if !shown {
+            sink(
+                "(presenter: the solution stays hidden; the step's commands ran, their output follows)\n",
+            );
+        }
         for cmd in &step.commands {
-            sink(&echo_run(host, cmd).0);
+            let text = echo_run(host, cmd).0;
+            if shown {
+                sink(&text);
+            } else {
+                sink(text.split_once('\n').map_or("", |(_, output)| output));
+            }
         }
         for spec in &step.shows {
             match host.diagram(spec) {

@@ -9,6 +9,9 @@ use crate::backend::BackendKind;
 use crate::cli::session::Session;
 use crate::cli::start::scratch_session;
 
+/// What a transcript shows for the replay's temporary root directory.
+pub const ROOT_PLACEHOLDER: &str = "<root>";
+
 /// What a replay produced: the transcript as the program prints it now.
 pub struct Replayed {
     pub expected: Transcript,
@@ -56,6 +59,10 @@ pub fn parse_for(text: &str, kind: BackendKind) -> Result<Transcript, String> {
 /// Plays a transcript's commands on `session` (a fresh scratch session) and removes every
 /// container it left.
 pub fn replay_in(session: &mut Session, expected: Transcript) -> Replayed {
+    // The root is a fresh temporary directory each time; what prints it (`info`, `show disk`)
+    // shows this placeholder instead, so the transcript replays anywhere.
+    let root_path = session.engine.root().to_string_lossy().into_owned();
+    let redact = |s: String| s.replace(&root_path, ROOT_PLACEHOLDER);
     let mut actual = Transcript {
         backends: expected.backends.clone(),
         header: expected.header.clone(),
@@ -66,8 +73,8 @@ pub fn replay_in(session: &mut Session, expected: Transcript) -> Replayed {
         actual.blocks.push(Block {
             preamble: block.preamble.clone(),
             command: block.command.clone(),
-            stdout: outcome.output.stdout,
-            stderr: outcome.output.stderr,
+            stdout: redact(outcome.output.stdout),
+            stderr: redact(outcome.output.stderr),
             exit: outcome.exit,
         });
     }
@@ -104,6 +111,8 @@ pub fn replay_file(path: &Path, kind: BackendKind, update: bool) -> anyhow::Resu
     }
     let actual = replayed.actual.render();
     if update {
+        // A bare file name has an empty parent; the atomic write needs a directory.
+        let path = &Path::new(".").join(path);
         crate::store::write_file_atomic(path, actual.as_bytes())?;
         println!("{}: updated", path.display());
         return Ok(0);
@@ -113,4 +122,17 @@ pub fn replay_file(path: &Path, kind: BackendKind, update: bool) -> anyhow::Resu
     let (expected, compared) = replayed.compared();
     print!("{}", unified_diff(&expected, &compared, &name, "replayed"));
     Ok(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_temporary_root_prints_as_a_placeholder() {
+        let r = replay_text("# backends: sim\n\n$ info\n", BackendKind::Sim).unwrap();
+        let out = &r.actual.blocks[0].stdout;
+        assert!(out.contains(" Docker Root Dir: <root>\n"), "{out}");
+        assert!(!out.contains("dockerlings-"), "{out}");
+    }
 }

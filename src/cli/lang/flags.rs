@@ -84,6 +84,18 @@ impl Flags {
             .and_then(|f| f.default_value())
     }
 
+    /// Replaces the value of a string flag that was given (a lesson's relative file path made
+    /// absolute); `false` when the flag was not given or is not a string flag.
+    pub(crate) fn replace_string(&mut self, long: &str, value: &str) -> bool {
+        let Some(spec) = self.specs.iter().find(|f| f.long == long) else {
+            return false;
+        };
+        if spec.kind != ValueKind::String || !self.given(long) {
+            return false;
+        }
+        self.set(spec, Some(value)).is_ok()
+    }
+
     /// Stores a raw value read for `spec`; the reason is the text after `flag: ` in Docker's
     /// `invalid argument` message.
     pub(crate) fn set(&mut self, spec: &'static FlagSpec, raw: Option<&str>) -> Result<(), String> {

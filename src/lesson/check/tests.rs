@@ -22,6 +22,7 @@ fn reads_every_form() {
         "containers from busybox = 3",
         "file app.tar exists",
         "file app.tar does not exist",
+        "image app:v1 is the image in app.tar",
     ];
     for line in lines {
         assert!(Check::parse(line).is_ok(), "{line}");
@@ -155,4 +156,28 @@ fn exit_code_needs_an_exit() {
             .evaluate(&p)
             .pass
     );
+}
+
+#[test]
+fn image_in_archive_compares_ids() {
+    let mut p = FakeProbe::default();
+    let check = Check::parse("image app:v1 is the image in app.tar").unwrap();
+    let r = check.evaluate(&p);
+    assert!(!r.pass);
+    insta::assert_snapshot!(r.explanation, @"image app:v1 does not exist; app.tar is not an image archive");
+    p.images
+        .insert("app:v1".into(), ("sha256:aaaaaaaaaaaa1111".into(), 2));
+    p.archives
+        .insert("app.tar".into(), vec!["sha256:bbbbbbbbbbbb2222".into()]);
+    let r = check.evaluate(&p);
+    assert!(!r.pass);
+    insta::assert_snapshot!(r.explanation, @"image app:v1 is aaaaaaaaaaaa; app.tar holds bbbbbbbbbbbb");
+    p.archives.insert(
+        "app.tar".into(),
+        vec![
+            "sha256:bbbbbbbbbbbb2222".into(),
+            "sha256:aaaaaaaaaaaa1111".into(),
+        ],
+    );
+    assert!(check.evaluate(&p).pass);
 }

@@ -1,8 +1,8 @@
 //! The real Linux backend: overlayfs, namespaces, cgroups, a monitor per container.
 pub mod attach;
+mod backoff;
 pub mod base_image;
 pub mod cgroup;
-mod dir_watch;
 pub mod exec;
 pub mod exec_io;
 pub mod frame;

@@ -6,8 +6,8 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::Duration;
 
 use super::attach::{AttachConn, BatchShell};
+use super::backoff::Backoff;
 use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
-use super::dir_watch::DirWatch;
 use super::exec;
 use super::monitor::MonitorConfig;
 use super::overlay;
@@ -207,7 +207,7 @@ impl Runtime for LinuxRuntime {
             .map_err(|e| RuntimeError::io(dir.join(records::CONFIG_FILE), e))?;
         self.launch_monitor(dir)?;
         let deadline = Instant::now() + StdDuration::from_secs(10);
-        let mut watch = DirWatch::new(dir, StdDuration::from_millis(2));
+        let mut backoff = Backoff::up_to(StdDuration::from_millis(2));
         loop {
             if let Some(rec) = Self::read_pid(spec)? {
                 return Ok(Some(rec.pid));
@@ -230,7 +230,7 @@ impl Runtime for LinuxRuntime {
                     spec.id
                 )));
             }
-            watch.wait();
+            backoff.sleep();
         }
     }
 
@@ -267,7 +267,7 @@ impl Runtime for LinuxRuntime {
     ) -> RtResult<ProcStatus> {
         let started = Instant::now();
         let deadline = timeout.and_then(|t| t.to_std().ok()).map(|t| started + t);
-        let mut watch = DirWatch::new(&spec.container_dir, StdDuration::from_millis(5));
+        let mut backoff = Backoff::up_to(StdDuration::from_millis(5));
         let result = loop {
             let status = self.status(spec, clock)?;
             if let Some(out) = attached.as_deref_mut() {
@@ -284,7 +284,7 @@ impl Runtime for LinuxRuntime {
                 }
                 break Ok(status);
             }
-            watch.wait();
+            backoff.sleep();
         };
         // A logical clock (--deterministic) moves by the whole seconds really waited, so a
         // 10 s grace period reads the same as on the simulator.

@@ -25,10 +25,18 @@ json.dump(c, open(p, "w"))
 PY
 median() { sort -n | awk '{a[NR]=$1} END {printf "median %.1f ms (min %.1f, max %.1f, n=%d)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=1; ($e-$s)/1000000" | bc; }
-echo "dockerlings run --rm busybox true: $(for i in $(seq "$N"); do ms "$bin" --backend linux --root "$root" -c 'run --rm busybox true'; done | median)"
-echo "runc run:                          $(for i in $(seq "$N"); do ms runc run -b "$work/bundle" "bench-runc-$i"; done | median)"
-# crun refuses this hybrid host unless /sys/fs/cgroup/unified is out of its sight.
-echo "crun run:                          $(for i in $(seq "$N"); do ms unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; exec crun run -b '$work/bundle' bench-crun-$i"; done | median)"
+# Interleaved rounds (ours, runc, crun in each), so a change of machine load or of kernel
+# state (page cache, RCU) between blocks of runs favours none of them.
+ours=(); runcs=(); cruns=()
+for i in $(seq "$N"); do
+  ours+=("$(ms "$bin" --backend linux --root "$root" -c 'run --rm busybox true')")
+  runcs+=("$(ms runc run -b "$work/bundle" "bench-runc-$i")")
+  # crun refuses this hybrid host unless /sys/fs/cgroup/unified is out of its sight.
+  cruns+=("$(ms unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; exec crun run -b '$work/bundle' bench-crun-$i")")
+done
+echo "dockerlings run --rm busybox true: $(printf '%s\n' "${ours[@]}" | median)"
+echo "runc run:                          $(printf '%s\n' "${runcs[@]}" | median)"
+echo "crun run:                          $(printf '%s\n' "${cruns[@]}" | median)"
 echo "unshare -mupin true:               $(for i in $(seq "$N"); do ms unshare -mupin true; done | median)"
 # pause/unpause inside the engine, as the engine measured them (show memory's "took").
 "$bin" --backend linux --root "$root" -c 'run -d --name pz busybox sleep 1000' >/dev/null

@@ -154,11 +154,10 @@ fn run_in_child(f: impl FnOnce() -> i32) -> std::io::Result<i32> {
 
 /// Unmount merged/ (lazily if busy) and remove the directory. Not mounted is fine.
 pub fn unmount(merged: &Path) -> Result<(), OverlayError> {
-    match nix::mount::umount2(merged, MntFlags::empty()) {
+    // Detached, as moby's overlay2 driver unmounts: the mount leaves the tree at once and the
+    // kernel (≥ 6.15) no longer makes a lazy unmount wait for an RCU grace period.
+    match nix::mount::umount2(merged, MntFlags::MNT_DETACH) {
         Ok(()) | Err(nix::errno::Errno::EINVAL) | Err(nix::errno::Errno::ENOENT) => {}
-        Err(nix::errno::Errno::EBUSY) => {
-            nix::mount::umount2(merged, MntFlags::MNT_DETACH).map_err(|e| io(merged, e))?
-        }
         Err(e) => return Err(io(merged, e)),
     }
     match std::fs::remove_dir(merged) {

@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "images/stdio.rs"]
+mod stdio;
+
 fn dockerlings(root: &Path, script: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dockerlings"))
         .args(["--backend", "sim", "--deterministic", "--root"])

@@ -4,6 +4,7 @@ use crate::engine::Engine;
 use crate::engine::state::Transition;
 use crate::render::style::Style;
 use crate::util::Output;
+use crate::util::stdio::{ArchiveStreams, TerminalStreams};
 
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -42,6 +43,9 @@ pub struct Session {
     pub attached: Option<Attached>,
     pub last_exit: i32,
     pub recording: Option<Recording>,
+    /// Where `save`/`export` without -o write and `load`/`import -` read: the terminal
+    /// (nothing) unless batch mode hands over the process's own stdin/stdout.
+    pub streams: Box<dyn ArchiveStreams>,
 }
 
 impl Session {
@@ -52,6 +56,7 @@ impl Session {
             attached: None,
             last_exit: 0,
             recording: None,
+            streams: Box::new(TerminalStreams),
         }
     }
 

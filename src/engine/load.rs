@@ -1,9 +1,9 @@
-//! `load -i FILE`: images from an archive (Docker's legacy layout, Docker ≥ 25's, or plain
+//! `load [-i FILE]` (stdin without -i): images from an archive (Docker's legacy layout, Docker ≥ 25's, or plain
 //! OCI). Everything is unpacked and verified in the store's tmp/ before anything is
 //! registered, and layers this load registered are released again if it fails half-way,
 //! so a corrupt or hostile archive leaves the store as it was.
 use std::fs::File;
-use std::path::Path;
+use std::io::Read;
 
 use super::Engine;
 use super::error::{EngineError, EngineResult};
@@ -11,6 +11,7 @@ use crate::image::archive::{ArchiveError, read_archive, unpack_archive};
 use crate::image::reference::Reference;
 use crate::store::StoreError;
 use crate::util::Output;
+use crate::util::stdio::{ArchiveStreams, StdinRefusal};
 
 /// What `load` prints when it fails: Docker's client-side wording for the file and the
 /// unpack, the daemon's for the rest.
@@ -28,6 +29,20 @@ impl From<StoreError> for LoadError {
     }
 }
 
+/// Why stdin gave no archive. Docker's words for a terminal; when the batch script itself
+/// comes from stdin there is no archive after it (dockerlings only: Docker has no scripts).
+pub(super) fn stdin_refusal_text(why: StdinRefusal, verb: &str) -> &'static str {
+    match (why, verb) {
+        (StdinRefusal::Terminal, "load") => "requested load from stdin, but stdin is empty",
+        (StdinRefusal::Terminal, _) => {
+            "dockerlings: stdin is the terminal; give a file, or pipe the tar into a batch run (dockerlings -c 'import - NAME' < FILE)"
+        }
+        (StdinRefusal::Script, _) => {
+            "dockerlings: stdin carries the script itself, so no archive can be read from it; give a file (-i FILE), or the script with -c"
+        }
+    }
+}
+
 /// Go's wording of an open error ("no such file or directory").
 pub(super) fn go_error_text(e: &std::io::Error) -> String {
     let text = e.to_string();
@@ -40,13 +55,30 @@ pub(super) fn go_error_text(e: &std::io::Error) -> String {
 }
 
 impl Engine {
-    pub fn cmd_load(&mut self, input: Option<&str>, quiet: bool, out: &mut Output) -> i32 {
-        let Some(path) = input else {
-            out.errln("requested load from stdin, but stdin is empty");
-            out.errln("(dockerlings: archives are read with -i FILE only)");
-            return 1;
+    /// Without `-i` the archive is read from stdin, as Docker's is — unless stdin is a
+    /// terminal, or carries the batch script itself.
+    pub fn cmd_load(
+        &mut self,
+        input: Option<&str>,
+        quiet: bool,
+        streams: &mut dyn ArchiveStreams,
+        out: &mut Output,
+    ) -> i32 {
+        let loaded = match input {
+            Some(path) => File::open(path)
+                .map_err(|e| {
+                    LoadError::Plain(format!("open {path}: {}", go_error_text(&e)))
+                })
+                .and_then(|file| self.load(file)),
+            None => match streams.stdin() {
+                Ok(stdin) => self.load(stdin),
+                Err(why) => {
+                    out.errln(stdin_refusal_text(why, "load"));
+                    return 1;
+                }
+            },
         };
-        match self.load(Path::new(path)) {
+        match loaded {
             Ok(lines) => {
                 if !quiet {
                     for l in lines {
@@ -62,12 +94,9 @@ impl Engine {
         }
     }
 
-    fn load(&mut self, path: &Path) -> Result<Vec<String>, LoadError> {
-        let file = File::open(path).map_err(|e| {
-            LoadError::Plain(format!("open {}: {}", path.display(), go_error_text(&e)))
-        })?;
+    fn load(&mut self, archive: impl Read) -> Result<Vec<String>, LoadError> {
         let scratch = self.store.scratch_dir()?;
-        let images = unpack_archive(file, scratch.path())
+        let images = unpack_archive(archive, scratch.path())
             .and_then(|links| read_archive(scratch.path(), &links))
             .map_err(|e| self.archive_error(e))?;
         let mut lines = Vec::new();

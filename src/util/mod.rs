@@ -2,6 +2,7 @@
 pub mod clock;
 pub mod humanize;
 pub mod output;
+pub mod stdio;
 
 pub use clock::Clock;
 pub use output::Output;

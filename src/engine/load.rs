@@ -66,9 +66,7 @@ impl Engine {
     ) -> i32 {
         let loaded = match input {
             Some(path) => File::open(path)
-                .map_err(|e| {
-                    LoadError::Plain(format!("open {path}: {}", go_error_text(&e)))
-                })
+                .map_err(|e| LoadError::Plain(format!("open {path}: {}", go_error_text(&e))))
                 .and_then(|file| self.load(file)),
             None => match streams.stdin() {
                 Ok(stdin) => self.load(stdin),
@@ -104,8 +102,8 @@ impl Engine {
         let result = (|| -> EngineResult<()> {
             for image in &images {
                 let mut parent: Option<String> = None;
-                for layer_path in &image.layers {
-                    let f = File::open(layer_path).map_err(|e| EngineError::io(layer_path, e))?;
+                for layer in &image.layers {
+                    let f = layer.open().map_err(|e| EngineError::io(&layer.path, e))?;
                     // Known chains are not ours to release on failure.
                     let before = self.store.list_layers()?;
                     let layer = self.store.import_layer(parent.as_deref(), f)?;

@@ -38,9 +38,8 @@ impl Engine {
                     out.errln(COWARDLY);
                     return 1;
                 };
-                self.save_images(names).and_then(|images| {
-                    write_stream(stdout, |w| write_save(&images, w).map(|_| ()))
-                })
+                self.save_images(names)
+                    .and_then(|images| write_stream(stdout, |w| write_save(&images, w).map(|_| ())))
             }
         };
         match written {

@@ -105,7 +105,11 @@ fn load_from_stdin_is_refused_when_stdin_is_the_script_or_a_terminal() {
     let out = with_stdin(root.path(), &[], b"load\nimport - x:v1\n");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert_eq!(err.matches("stdin carries the script itself").count(), 2, "{err}");
+    assert_eq!(
+        err.matches("stdin carries the script itself").count(),
+        2,
+        "{err}"
+    );
 
     let (_leader, follower) = pty();
     let out = binary(root.path())
@@ -129,7 +133,12 @@ fn export_to_stdout_then_import_from_stdin_flattens_the_container() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let exported = dockerlings(root.path(), "export ctr");
-    assert_eq!(exported.status.code(), Some(0), "{}", text(&exported.stderr));
+    assert_eq!(
+        exported.status.code(),
+        Some(0),
+        "{}",
+        text(&exported.stderr)
+    );
     let names: Vec<String> = tar::Archive::new(exported.stdout.as_slice())
         .entries()
         .unwrap()

@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 #[path = "images/interop.rs"]
 mod interop;
+#[path = "images/legacy.rs"]
+mod legacy;
 #[path = "images/stdio.rs"]
 mod stdio;
 

@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "images/crash.rs"]
+mod crash;
 #[path = "images/interop.rs"]
 mod interop;
 #[path = "images/legacy.rs"]
@@ -18,6 +20,11 @@ fn dockerlings(root: &Path, script: &str) -> Output {
         .env_remove("DOCKERLINGS_ROOT")
         .output()
         .expect("the binary runs")
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(b))
 }
 
 fn text(b: &[u8]) -> String {

@@ -13,6 +13,8 @@ use crate::image::go_config::{DOCKER_VERSION, GoConfig, NewImage, apply_changes}
 use crate::image::layer_tar::{EMPTY_TAR_DIFF_ID, TarOptions, write_upper_tar};
 use crate::image::reference::Reference;
 use crate::util::Output;
+use crate::util::testpoint::pause_point;
+use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Default)]
 pub struct CommitOptions {
@@ -73,6 +75,7 @@ impl Engine {
                 .map_err(|e| EngineError::io(&tmp, e.into_error()))?
                 .sync_all()
                 .map_err(|e| EngineError::io(&tmp, e))?;
+            pause_point("commit:after-tar");
             let file = File::open(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
             Ok(self.store.import_layer(parent_chain, file)?)
         })();
@@ -94,6 +97,7 @@ impl Engine {
             None => None,
         };
         let c = self.container_by_id(&id)?;
+        let _txn = self.store.begin_txn("commit")?;
         let freeze = o.pause && c.status() == ContainerStatus::Running;
         let spec = self.launch_spec(&c)?;
         if freeze {
@@ -123,6 +127,7 @@ impl Engine {
             self.runtime.thaw(&spec)?;
         }
         let (parent, layer) = layer?;
+        pause_point("commit:after-layer");
 
         let created = super::container::docker_time(Some(self.now()));
         let mut config = container_go_config(&c, &parent);
@@ -155,8 +160,12 @@ impl Engine {
             rootfs,
         };
         let bytes = serde_json::to_vec(&image).map_err(|e| EngineError::Daemon(e.to_string()))?;
-        let new_id = self.store.put_image_config(&bytes)?;
+        // The parent link first: a crash then leaves a stray metadata dir, never an image
+        // whose parent is unknown (rmi of the parent would not see it as a child).
+        let new_id = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
         self.store.set_image_parent(&new_id, &c.image_id)?;
+        self.store.put_image_config(&bytes)?;
+        pause_point("commit:after-config");
         if let Some(r) = reference {
             self.store.set_tag(&r, &new_id)?;
         }

@@ -14,6 +14,7 @@ use super::error::{EngineError, EngineResult};
 use crate::backend::sim::unionfs::{FileKind, UnionFs};
 use crate::util::Output;
 use crate::util::stdio::ArchiveStreams;
+use crate::util::testpoint::pause_point;
 
 /// Docker 20.10's refusal to write a tar to a terminal (docker/cli image/save.go,
 /// container/export.go), for `save` and `export` without `-o` when stdout is one.
@@ -204,6 +205,7 @@ pub fn write_file_atomically(
         write(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
+        pause_point("save:before-rename");
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {

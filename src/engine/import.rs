@@ -74,6 +74,7 @@ impl Engine {
             Some(r) => Some(Reference::parse(r).map_err(|e| EngineError::Daemon(e.to_string()))?),
             None => None,
         };
+        let _txn = self.store.begin_txn("import")?;
         let mut config = GoConfig::default();
         apply_changes(&mut config, changes).map_err(|e| EngineError::Daemon(e.to_string()))?;
         let layer = self

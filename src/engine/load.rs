@@ -12,6 +12,7 @@ use crate::image::reference::Reference;
 use crate::store::StoreError;
 use crate::util::Output;
 use crate::util::stdio::{ArchiveStreams, StdinRefusal};
+use crate::util::testpoint::pause_point;
 
 /// What `load` prints when it fails: Docker's client-side wording for the file and the
 /// unpack, the daemon's for the rest.
@@ -93,10 +94,12 @@ impl Engine {
     }
 
     fn load(&mut self, archive: impl Read) -> Result<Vec<String>, LoadError> {
+        let _txn = self.store.begin_txn("load")?;
         let scratch = self.store.scratch_dir()?;
         let images = unpack_archive(archive, scratch.path())
             .and_then(|links| read_archive(scratch.path(), &links))
             .map_err(|e| self.archive_error(e))?;
+        pause_point("load:after-unpack");
         let mut lines = Vec::new();
         let mut registered: Vec<String> = Vec::new();
         let result = (|| -> EngineResult<()> {
@@ -111,6 +114,7 @@ impl Engine {
                         registered.push(layer.chain_id.clone());
                     }
                     parent = Some(layer.chain_id);
+                    pause_point("load:after-layer");
                 }
             }
             Ok(())
@@ -123,6 +127,7 @@ impl Engine {
         }
         for image in images {
             let id = self.store.put_image_config(&image.config)?;
+            pause_point("load:after-config");
             if image.tags.is_empty() {
                 lines.push(format!("Loaded image ID: {id}"));
             }

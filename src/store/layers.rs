@@ -9,6 +9,7 @@ use super::ids::chain_id;
 use super::tarsplit::{LayerTarReader, Recorder, parse_records};
 use super::{Store, StoreError, StoreResult};
 use crate::image::config::ImageConfig;
+use crate::util::testpoint::pause_point;
 
 const TAR_SPLIT: &str = "tar-split.json";
 
@@ -82,6 +83,7 @@ impl Store {
         let overlay_dir = self.overlay_root().join(&cache_id);
         fs::rename(&layer_dir, &overlay_dir).map_err(|e| StoreError::io(&overlay_dir, e))?;
         self.add_short_link(&link, &cache_id)?;
+        pause_point("store:layer-before-register");
         // The commit point: from here on the layer exists.
         let registered = self.layerdb_dir(&chain);
         fs::rename(&db_dir, &registered).map_err(|e| StoreError::io(&registered, e))?;
@@ -198,6 +200,7 @@ impl Store {
         let db = self.layerdb_dir(chain_id);
         let trash = self.tmp_dir().join(format!("rm-{}", self.random_hex(8)));
         fs::rename(&db, &trash).map_err(|e| StoreError::io(&db, e))?;
+        pause_point("store:layer-unregistered");
         let _ = fs::remove_dir_all(&trash);
         if let Some(link) = link {
             let _ = fs::remove_file(self.overlay_root().join("l").join(link));

@@ -3,6 +3,7 @@ pub mod clock;
 pub mod humanize;
 pub mod output;
 pub mod stdio;
+pub mod testpoint;
 
 pub use clock::Clock;
 pub use output::Output;

@@ -6,6 +6,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tar::{Builder, EntryType, Header};
 
+use crate::util::testpoint::pause_point;
+
 /// One image to save.
 pub struct SaveImage<'a> {
     /// The config bytes as stored (their sha256 is the image id).
@@ -188,6 +190,8 @@ pub fn write_save<W: Write>(images: &[SaveImage<'_>], out: W) -> io::Result<W> {
                 // take() guards against a layer that changed size between the passes.
                 let r = (layer.open)()?.take(*size);
                 b.append_data(&mut h, &path, r)?;
+                b.get_mut().flush()?;
+                pause_point("save:after-layer");
             }
         }
     }

@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 #[path = "images/crash.rs"]
 mod crash;
+#[path = "images/diagrams.rs"]
+mod diagrams;
 #[path = "images/interop.rs"]
 mod interop;
 #[path = "images/legacy.rs"]

@@ -16,6 +16,7 @@ pub mod exec;
 pub mod export;
 pub mod history;
 pub mod image_prune;
+pub mod image_views;
 pub mod images;
 pub mod import;
 pub mod info;

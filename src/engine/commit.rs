@@ -69,12 +69,16 @@ impl Engine {
             .join(format!("commit-{}.tar", &self.new_id()[..16]));
         let result = (|| {
             let file = File::create(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
-            let w = write_upper_tar(upper, BufWriter::new(file), self.tar_options())
-                .map_err(|e| EngineError::Daemon(e.to_string()))?;
+            let w = write_upper_tar(
+                upper,
+                BufWriter::with_capacity(1 << 20, file),
+                self.tar_options(),
+            )
+            .map_err(|e| EngineError::Daemon(e.to_string()))?;
+            // Not synced: the tar is read back at once and removed; the layer's own files
+            // are what must last.
             w.into_inner()
-                .map_err(|e| EngineError::io(&tmp, e.into_error()))?
-                .sync_all()
-                .map_err(|e| EngineError::io(&tmp, e))?;
+                .map_err(|e| EngineError::io(&tmp, e.into_error()))?;
             pause_point("commit:after-tar");
             let file = File::open(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
             Ok(self.store.import_layer(parent_chain, file)?)

@@ -98,6 +98,7 @@ impl Engine {
                 .zip(diff_ids)
                 .map(|(chain, diff_id)| SaveLayer {
                     diff_id,
+                    len: store.layer_tar(&chain).ok().map(|r| r.tar_len()),
                     open: Box::new(move || {
                         store
                             .layer_tar(&chain)

@@ -55,6 +55,9 @@ impl Store {
         let split_path = db_dir.join(TAR_SPLIT);
         let split_file = File::create(&split_path).map_err(|e| StoreError::io(&split_path, e))?;
         let mut recorder = Recorder::new(BufWriter::new(split_file));
+        // Headers are read 512 bytes at a time: buffer the stream (a no-op cost when the
+        // caller's reader is buffered already).
+        let tar = std::io::BufReader::with_capacity(1 << 20, tar);
         let extracted = extract_layer(tar, &diff, &mut recorder, self.backend)?;
         recorder
             .finish()

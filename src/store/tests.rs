@@ -224,6 +224,8 @@ var/fresh 644 6 bytes
             .unwrap();
         assert_eq!(sha(&again), layer.diff_id);
         assert_eq!(&again, bytes);
+        let len = store.layer_tar(&layer.chain_id).unwrap().tar_len();
+        assert_eq!(len, bytes.len() as u64, "the length known without reading");
     }
 
     let dup = store.import_layer(None, base_bytes.as_slice()).unwrap();

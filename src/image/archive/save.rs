@@ -17,10 +17,13 @@ pub struct SaveImage<'a> {
     pub layers: Vec<SaveLayer<'a>>,
 }
 
-/// A layer tar, opened when it is written (twice: once to learn its size).
+/// A layer tar, opened when it is written.
 pub struct SaveLayer<'a> {
     /// "sha256:<hex>": the digest of the uncompressed tar.
     pub diff_id: String,
+    /// The tar's length when known without reading it (the store's tar-split records
+    /// give it); else the tar is read once more, first, to learn it.
+    pub len: Option<u64>,
     pub open: Box<dyn Fn() -> io::Result<Box<dyn Read>> + 'a>,
 }
 
@@ -103,8 +106,10 @@ pub fn write_save<W: Write>(images: &[SaveImage<'_>], out: W) -> io::Result<W> {
         let config_digest = digest(&image.config);
         let mut layers = Vec::new();
         for layer in &image.layers {
-            let mut r = (layer.open)()?;
-            let size = io::copy(&mut r, &mut io::sink())?;
+            let size = match layer.len {
+                Some(len) => len,
+                None => io::copy(&mut (layer.open)()?, &mut io::sink())?,
+            };
             layers.push(Descriptor {
                 media_type: LAYER_TYPE,
                 digest: layer.diff_id.clone(),

@@ -36,6 +36,7 @@ fn saved(tar: &[u8]) -> Vec<u8> {
         )],
         layers: vec![SaveLayer {
             diff_id: digest(tar),
+            len: None,
             open: Box::new(move || {
                 Ok(Box::new(Cursor::new(owned.clone())) as Box<dyn std::io::Read>)
             }),

@@ -142,7 +142,6 @@ fn legacy_archive(base: Vec<u8>) -> Vec<u8> {
     let top_id = ids.last().cloned().unwrap_or_default();
     let repositories = format!(r#"{{"legacy":{{"v1":"{top_id}"}}}}"#);
     add("repositories", file, 0o644, repositories.as_bytes(), 0);
-    drop(add);
     b.into_inner().unwrap()
 }
 

@@ -172,7 +172,7 @@ pub fn write_stream(
     let mut w = io::BufWriter::with_capacity(STREAM_BUFFER, stream);
     write(&mut w)
         .and_then(|()| w.flush())
-        .map_err(|e| EngineError::io("-", e))
+        .map_err(|e| EngineError::io("/dev/stdout", e))
 }
 
 /// Buffer for archive streams: big enough that a pipe sees few, large writes.

@@ -154,6 +154,10 @@ impl Engine {
 
     fn archive_error(&mut self, e: ArchiveError) -> LoadError {
         match e {
+            // Nothing at all (an empty stdin): the daemon's tar reader hits EOF at once.
+            ArchiveError::NotImageArchive { first_dir } if first_dir.is_empty() => {
+                LoadError::Engine(EngineError::Daemon("unexpected EOF".to_string()))
+            }
             // Docker's legacy loader then looks for <first dir>/json in its unpack dir.
             // We add a line saying what the file is (a deliberate, friendlier departure).
             ArchiveError::NotImageArchive { first_dir } => {

@@ -111,6 +111,14 @@ fn load_from_stdin_is_refused_when_stdin_is_the_script_or_a_terminal() {
         "{err}"
     );
 
+    // An empty stdin is not an image, nor an export: Docker's daemon hits EOF.
+    let out = with_stdin(root.path(), &["-c", "load"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "Error response from daemon: unexpected EOF\n"
+    );
+
     let (_leader, follower) = pty();
     let out = binary(root.path())
         .args(["-c", "load"])

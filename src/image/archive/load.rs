@@ -53,6 +53,19 @@ fn hostile(entry: &str, reason: &str) -> ArchiveError {
     }
 }
 
+/// `s` safe to print on a terminal: the tar reader quotes raw header bytes in its errors.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
 /// A relative path without `..`, or an error.
 fn clean_rel(name: &str) -> Result<PathBuf, ArchiveError> {
     let p = Path::new(name);
@@ -91,7 +104,7 @@ fn make_parents(dest: &Path, rel: &Path, name: &str) -> Result<(), ArchiveError>
 pub fn unpack_archive(archive: impl Read, dest: &Path) -> Result<Vec<String>, ArchiveError> {
     let mut refused = Vec::new();
     let mut ar = tar::Archive::new(archive);
-    let bad = |e: io::Error| ArchiveError::BadTar(e.to_string());
+    let bad = |e: io::Error| ArchiveError::BadTar(printable(&e.to_string()));
     for entry in ar.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();

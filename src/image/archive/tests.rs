@@ -276,3 +276,16 @@ fn a_truncated_gzip_layer_is_a_bad_tar_not_a_panic() {
     let err = read_archive(dir.path(), &[]).unwrap_err();
     assert!(matches!(err, ArchiveError::BadTar(_)), "{err:?}");
 }
+
+#[test]
+fn garbage_is_refused_in_printable_words() {
+    let garbage: Vec<u8> = (0..3000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let err = unpack_archive(garbage.as_slice(), dir.path()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, ArchiveError::BadTar(_)), "{text}");
+    assert!(
+        text.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+        "{text:?}"
+    );
+}

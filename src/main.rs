@@ -194,6 +194,7 @@ fn real_main() -> anyhow::Result<i32> {
             ascii: cli.ascii || !unicode_terminal(),
         },
         interactive: !batch,
+        stdin_free: cli.command.is_some(),
     };
     let deterministic = cli.deterministic.unwrap_or(false);
     let mut session = open_session(&root, kind, deterministic, opts)

@@ -161,6 +161,20 @@ pub struct ExecOpts {
     pub user: Option<String>,
     pub tty: bool,
     pub interactive: bool,
+    /// Connect the process to this client's own stdin/stdout (a live terminal, or `-c`'s
+    /// free stdin) instead of capturing its output.
+    pub stream: bool,
+}
+
+/// How a streamed attach ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachEnd {
+    /// Ctrl-P Ctrl-Q: the client left, the container runs on.
+    Detached,
+    /// The main process ended with this code.
+    Exited(i32),
+    /// The monitor closed the connection without an exit code (ask `status`).
+    Lost,
 }
 
 /// The result of feeding one line of input to an interactive container shell.
@@ -253,6 +267,23 @@ pub trait Runtime {
 
     /// The prompt the interactive main process shows now (e.g. `/ # `).
     fn prompt(&mut self, spec: &LaunchSpec) -> RtResult<String>;
+
+    /// Whether `attach_stream` exists: this process's own stdin/stdout are connected to the
+    /// container (a real terminal for `-t`). Backends without processes route typed lines
+    /// through `input_line` instead.
+    fn streams(&self) -> bool {
+        false
+    }
+
+    /// Connects this process's stdin/stdout/stderr to the running container until its process
+    /// ends or the user detaches. Called without the store lock held.
+    fn attach_stream(&mut self, spec: &LaunchSpec) -> RtResult<AttachEnd> {
+        let _ = spec;
+        Err(RuntimeError::Failed(format!(
+            "the {} backend has no terminal to attach to",
+            self.kind().as_str()
+        )))
+    }
 
     /// Memory and pids of the container right now.
     fn memory(&mut self, spec: &LaunchSpec, clock: &Clock) -> RtResult<MemoryReading>;

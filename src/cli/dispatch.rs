@@ -1,6 +1,6 @@
 //! From a typed line to engine calls: parse, run each command, collect what it printed.
 use super::lang::{self, Invocation, Verb};
-use super::session::{Attached, LineOutcome, Session};
+use super::session::{LineOutcome, Session};
 use crate::backend::ExecOpts;
 use crate::engine::create::RunOptions;
 use crate::engine::images::ImagesOptions;
@@ -145,6 +145,20 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
             session.record_command(&arg, &mut out)
         }
         Verb::Run | Verb::Create => run_or_create(session, inv, &mut out),
+        Verb::Attach => super::attach::attach(session, inv, &mut out),
+        Verb::Exec
+            if inv.flags.is_set("interactive")
+                && super::attach::streams(session, inv.flags.is_set("tty")) =>
+        {
+            super::attach::exec_streamed(session, inv, &mut out)
+        }
+        Verb::Start
+            if inv.flags.is_set("attach")
+                && inv.flags.is_set("interactive")
+                && session.engine.runtime.streams() =>
+        {
+            super::attach::start_interactive(session, inv, &mut out)
+        }
         Verb::ContainerPrune => {
             let confirmed = inv.flags.is_set("force");
             if !confirmed {
@@ -184,7 +198,7 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
     (out, code, false)
 }
 
-fn engine_call(
+pub(super) fn engine_call(
     session: &mut Session,
     out: &mut Output,
     f: impl FnOnce(&mut Engine, &mut Output) -> crate::engine::EngineResult<i32>,
@@ -223,8 +237,7 @@ fn run_or_create(session: &mut Session, inv: &Invocation, out: &mut Output) -> i
         Ok(RunOutcome::Detached(_)) => 0,
         Ok(RunOutcome::Exited { code, .. }) => code,
         Ok(RunOutcome::Interactive(id)) => {
-            session.attached = Some(Attached { id });
-            0
+            super::attach::after_interactive_run(session, id, o.tty, out)
         }
         Err(e) if inv.verb == Verb::Create && !matches!(e, EngineError::ImageNotLocal(_)) => {
             out.errln(&e.to_string());
@@ -259,6 +272,18 @@ fn archive_verb(
     }
 }
 
+pub(super) fn exec_options(inv: &Invocation, stream: bool) -> ExecOpts {
+    let f = &inv.flags;
+    ExecOpts {
+        env: f.list("env").to_vec(),
+        workdir: f.string("workdir").map(str::to_string),
+        user: f.string("user").map(str::to_string),
+        tty: f.is_set("tty"),
+        interactive: f.is_set("interactive"),
+        stream,
+    }
+}
+
 /// The verbs that map one-to-one onto an engine command.
 fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
     let f = &inv.flags;
@@ -288,13 +313,7 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
             out,
         ),
         Verb::Exec => {
-            let opts = ExecOpts {
-                env: f.list("env").to_vec(),
-                workdir: f.string("workdir").map(str::to_string),
-                user: f.string("user").map(str::to_string),
-                tty: f.is_set("tty"),
-                interactive: f.is_set("interactive"),
-            };
+            let opts = exec_options(inv, false);
             let name = args.first().map(String::as_str).unwrap_or_default();
             e.cmd_exec(name, &args[1.min(args.len())..], &opts, out)
         }

@@ -1,4 +1,5 @@
 //! The command language, the session that runs it, the REPL and batch mode.
+pub mod attach;
 pub mod diagrams;
 pub mod dispatch;
 pub mod lang;
@@ -7,5 +8,6 @@ pub mod repl;
 pub mod session;
 pub mod start;
 pub mod table;
+mod template_clone;
 
 pub use session::{LineOutcome, Session, SessionOptions};

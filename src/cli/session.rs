@@ -13,6 +13,9 @@ pub struct SessionOptions {
     pub style: Style,
     /// A person is at the keyboard (REPL): notes such as "figures are simulated" are shown.
     pub interactive: bool,
+    /// This process's stdin is not where the commands come from (`-c`), so `run -i` may
+    /// stream it to the container, as `echo hi | docker run -i busybox cat` does.
+    pub stdin_free: bool,
 }
 
 /// A container whose shell currently reads the user's lines (`run -it`).

@@ -118,44 +118,13 @@ fn remove_stale_templates(prefix: &str) {
     }
 }
 
-/// Hard-links `src` into `dst` (dirs made, files linked, symlinks recreated), leaving out
-/// the per-root files: the lock, the engine's record and tmp/.
-fn clone_root(src: &std::path::Path, dst: &std::path::Path, top: bool) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    for entry in std::fs::read_dir(src)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if top
-            && matches!(
-                name.to_str(),
-                Some("lock" | "engine.json" | "tmp" | "complete")
-            )
-        {
-            continue;
-        }
-        let (from, to) = (entry.path(), dst.join(&name));
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            std::fs::create_dir(&to)?;
-            let mode = entry.metadata()?.permissions().mode();
-            clone_root(&from, &to, false)?;
-            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(mode))?;
-        } else if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(&from)?, &to)?;
-        } else {
-            std::fs::hard_link(&from, &to)?;
-        }
-    }
-    Ok(())
-}
-
 /// A fresh root for the simulator: a clone of the template, with the engine's record of a
 /// root whose base images are installed and whose clock has not started.
 fn fresh_sim_root(dir: &std::path::Path) -> Result<(), String> {
     let Some(template) = sim_template() else {
         return Ok(());
     };
-    if clone_root(template, dir, true).is_err() {
+    if super::template_clone::clone_template(template, dir).is_err() {
         // A different filesystem or a damaged cache: start from an empty root instead.
         for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
             let _ = std::fs::remove_dir_all(entry.path())
@@ -188,6 +157,7 @@ pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session)
             ascii: false,
         },
         interactive: false,
+        stdin_free: false,
     };
     let session = open_session(dir.path(), kind, true, opts).map_err(|e| e.to_string())?;
     Ok((dir, session))

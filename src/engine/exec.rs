@@ -29,6 +29,16 @@ impl Engine {
         opts: &ExecOpts,
         out: &mut Output,
     ) -> Result<i32, EngineError> {
+        let spec = self.exec_target(name)?;
+        let result = self
+            .runtime
+            .exec(&spec, argv, opts, &mut self.meta.clock, out);
+        self.mark_changed();
+        exec_result(result, out)
+    }
+
+    /// The guards of `exec` (a running, unpaused container) and its launch spec.
+    pub fn exec_target(&mut self, name: &str) -> Result<crate::backend::LaunchSpec, EngineError> {
         // The client inspects first, so a missing container is worded client-side.
         let id = self
             .resolve_container(name)
@@ -39,20 +49,23 @@ impl Engine {
             ContainerStatus::Paused => return Err(EngineError::ExecPaused(name.to_string())),
             _ => return Err(EngineError::NotRunning(id)),
         }
-        let spec = self.launch_spec(&c)?;
-        let result = self
-            .runtime
-            .exec(&spec, argv, opts, &mut self.meta.clock, out);
-        self.mark_changed();
-        match result {
-            Ok(code) => Ok(code),
-            Err(RuntimeError::NotRunnable { code, message }) => {
-                out.errln(&format!(
-                    "OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: {message}: unknown"
-                ));
-                Ok(code)
-            }
-            Err(e) => Err(e.into()),
+        self.launch_spec(&c)
+    }
+}
+
+/// An exec's exit code; a command that could not be run is worded as Docker's runtime does.
+pub fn exec_result(
+    result: crate::backend::RtResult<i32>,
+    out: &mut Output,
+) -> Result<i32, EngineError> {
+    match result {
+        Ok(code) => Ok(code),
+        Err(RuntimeError::NotRunnable { code, message }) => {
+            out.errln(&format!(
+                "OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: {message}: unknown"
+            ));
+            Ok(code)
         }
+        Err(e) => Err(e.into()),
     }
 }

@@ -8,6 +8,7 @@ pub mod meta;
 pub mod names;
 pub mod state;
 
+pub mod attach;
 pub mod commit;
 pub mod create;
 pub mod diff;

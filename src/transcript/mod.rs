@@ -2,6 +2,7 @@
 //! format; `diff` shows mismatches and redacts values that vary on a real kernel.
 pub mod diff;
 pub mod format;
+pub mod kernel;
 pub mod replay;
 
 pub use diff::{Redaction, VOLATILE, redact, unified_diff};

@@ -4,22 +4,44 @@ use std::path::Path;
 
 use super::diff::unified_diff;
 use super::format::{Block, Transcript};
+use super::kernel::{redact_kernel, sim_base_ids, store_base_ids};
 use crate::backend::BackendKind;
+use crate::cli::session::Session;
 use crate::cli::start::scratch_session;
 
 /// What a replay produced: the transcript as the program prints it now.
 pub struct Replayed {
     pub expected: Transcript,
     pub actual: Transcript,
+    /// On the kernel: the base image's ids on each side (expected, actual), redacted with
+    /// the other volatile values before comparing (see transcript::kernel).
+    pub kernel_ids: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl Replayed {
+    /// The two texts as compared: as they are on the simulator, redacted on the kernel.
+    pub fn compared(&self) -> (String, String) {
+        let (expected, actual) = (self.expected.render(), self.actual.render());
+        match &self.kernel_ids {
+            None => (expected, actual),
+            Some((sim, real)) => (redact_kernel(&expected, sim), redact_kernel(&actual, real)),
+        }
+    }
+
     pub fn matches(&self) -> bool {
-        self.expected.render() == self.actual.render()
+        let (expected, actual) = self.compared();
+        expected == actual
     }
 }
 
 pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
+    let expected = parse_for(text, kind)?;
+    let (_root, mut session) = scratch_session(kind)?;
+    Ok(replay_in(&mut session, expected))
+}
+
+/// Parses a transcript and checks that it names `kind` on its backends line.
+pub fn parse_for(text: &str, kind: BackendKind) -> Result<Transcript, String> {
     let expected = Transcript::parse(text).map_err(|e| e.to_string())?;
     if !expected.backends.iter().any(|b| b == kind.as_str()) {
         return Err(format!(
@@ -28,7 +50,12 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
             kind.as_str()
         ));
     }
-    let (_root, mut session) = scratch_session(kind)?;
+    Ok(expected)
+}
+
+/// Plays a transcript's commands on `session` (a fresh scratch session) and removes every
+/// container it left.
+pub fn replay_in(session: &mut Session, expected: Transcript) -> Replayed {
     let mut actual = Transcript {
         backends: expected.backends.clone(),
         header: expected.header.clone(),
@@ -46,6 +73,8 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
     }
     // Leave nothing behind: on the kernel a container still running would keep its mount,
     // cgroups and monitor after the temporary root is gone.
+    let kernel_ids = (session.engine.backend() == BackendKind::Linux)
+        .then(|| (sim_base_ids(), store_base_ids(&session.engine.store)));
     let ids: Vec<String> = session.engine.containers.keys().cloned().collect();
     let _ = session.with_engine(|e| {
         for id in &ids {
@@ -53,7 +82,11 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
         }
         Ok(())
     });
-    Ok(Replayed { expected, actual })
+    Replayed {
+        expected,
+        actual,
+        kernel_ids,
+    }
 }
 
 /// The `replay FILE [--update]` command: 0 on a match (or after an update), 1 and a diff
@@ -76,9 +109,8 @@ pub fn replay_file(path: &Path, kind: BackendKind, update: bool) -> anyhow::Resu
         return Ok(0);
     }
     let name = path.display().to_string();
-    print!(
-        "{}",
-        unified_diff(&replayed.expected.render(), &actual, &name, "replayed")
-    );
+    // On the kernel the diff is of the redacted texts: only real differences show.
+    let (expected, compared) = replayed.compared();
+    print!("{}", unified_diff(&expected, &compared, &name, "replayed"));
     Ok(1)
 }

@@ -96,6 +96,8 @@ struct Prepared {
     not_found: String,
     denied: String,
     user: Option<(u32, u32)>,
+    /// stdin is a pty slave that becomes the process's controlling terminal.
+    tty: bool,
 }
 
 fn prepare(req: &ExecRequest) -> Result<Prepared, ExecError> {
@@ -151,13 +153,13 @@ fn prepare(req: &ExecRequest) -> Result<Prepared, ExecError> {
         denied: format!("126\texec: \"{name}\": permission denied"),
         not_found: format!("126\texec: \"{name}\": executable file not found in $PATH"),
         user: req.user,
+        tty: false,
     })
 }
 
 /// Runs the request to completion.
 pub fn exec_in(req: &ExecRequest) -> Result<ExecOutcome, ExecError> {
     let sys = |what| move |source| ExecError::Sys { what, source };
-    let prep = prepare(req)?;
     let devnull = std::fs::File::open("/dev/null").map_err(|source| ExecError::Io {
         path: "/dev/null".into(),
         source,
@@ -165,34 +167,70 @@ pub fn exec_in(req: &ExecRequest) -> Result<ExecOutcome, ExecError> {
     let cloexec = nix::fcntl::OFlag::O_CLOEXEC;
     let (out_r, out_w) = nix::unistd::pipe2(cloexec).map_err(sys("pipe2"))?;
     let (err_r, err_w) = nix::unistd::pipe2(cloexec).map_err(sys("pipe2"))?;
-    let (rep_r, rep_w) = nix::unistd::pipe2(cloexec).map_err(sys("pipe2"))?;
     let fds = [devnull.as_raw_fd(), out_w.as_raw_fd(), err_w.as_raw_fd()];
-    // SAFETY: the child only makes raw system calls on memory prepared above, then _exits.
-    let child = match unsafe { nix::unistd::fork() }.map_err(sys("fork"))? {
-        nix::unistd::ForkResult::Child => unsafe { first_child(&prep, fds, rep_w.as_raw_fd()) },
-        nix::unistd::ForkResult::Parent { child } => child,
-    };
-    drop((out_w, err_w, rep_w));
+    let running = spawn_exec(req, fds, false)?;
+    drop((out_w, err_w, devnull));
     let err_reader = std::thread::spawn(move || read_all(err_r));
     let stdout = read_all(out_r);
     let stderr = err_reader.join().unwrap_or_default();
-    let report = read_all(rep_r);
-    let status = nix::sys::wait::waitpid(child, None).map_err(sys("waitpid"))?;
-    if let Some((code, message)) = report.split_once('\t') {
-        return Err(match code.parse() {
-            Ok(code @ (126 | 127)) => ExecError::NotRunnable {
-                code,
-                message: message.to_string(),
-            },
-            _ => ExecError::Setup(message.to_string()),
-        });
-    }
-    let code = super::records::exit_code(status).unwrap_or(1);
+    let code = running.wait()?;
     Ok(ExecOutcome {
         stdout,
         stderr,
         code,
     })
+}
+
+/// An exec'd process on its way; `wait` for its exit code.
+pub struct RunningExec {
+    child: nix::unistd::Pid,
+    report: OwnedFd,
+}
+
+/// Starts the request with these fds as its stdin, stdout, stderr (the caller closes its own
+/// copies of the child's ends). With `tty`, stdin must be a pty slave: the process gets its
+/// own session with it as controlling terminal.
+pub fn spawn_exec(
+    req: &ExecRequest,
+    stdio: [RawFd; 3],
+    tty: bool,
+) -> Result<RunningExec, ExecError> {
+    let sys = |what| move |source| ExecError::Sys { what, source };
+    let mut prep = prepare(req)?;
+    prep.tty = tty;
+    let (rep_r, rep_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(sys("pipe2"))?;
+    // SAFETY: the child only makes raw system calls on memory prepared above, then _exits.
+    let child = match unsafe { nix::unistd::fork() }.map_err(sys("fork"))? {
+        nix::unistd::ForkResult::Child => unsafe { first_child(&prep, stdio, rep_w.as_raw_fd()) },
+        nix::unistd::ForkResult::Parent { child } => child,
+    };
+    drop(rep_w);
+    Ok(RunningExec {
+        child,
+        report: rep_r,
+    })
+}
+
+impl RunningExec {
+    /// Waits for the process; its exit code, or why it could not be run.
+    pub fn wait(self) -> Result<i32, ExecError> {
+        let report = read_all(self.report);
+        let status =
+            nix::sys::wait::waitpid(self.child, None).map_err(|source| ExecError::Sys {
+                what: "waitpid",
+                source,
+            })?;
+        if let Some((code, message)) = report.split_once('\t') {
+            return Err(match code.parse() {
+                Ok(code @ (126 | 127)) => ExecError::NotRunnable {
+                    code,
+                    message: message.to_string(),
+                },
+                _ => ExecError::Setup(message.to_string()),
+            });
+        }
+        Ok(super::records::exit_code(status).unwrap_or(1))
+    }
 }
 
 fn read_all(fd: OwnedFd) -> String {
@@ -283,9 +321,14 @@ unsafe fn grandchild(p: &Prepared, rep: RawFd) -> ! {
                 die(rep, 1, "setting the user");
             }
         }
+        if p.tty && (libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0) {
+            die(rep, 1, "making the pty the controlling terminal");
+        }
         if libc::chdir(p.workdir.as_ptr()) != 0 {
             die(rep, 1, "chdir to the working directory");
         }
+        // The default SIGPIPE, as for the main process (init.rs).
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         for cand in &p.candidates {
             let mut st: libc::stat = std::mem::zeroed();
             let is_exec_file = libc::stat(cand.as_ptr(), &mut st) == 0

@@ -1,6 +1,6 @@
 //! The offline `busybox` base image, built from the host: its busybox if it has one, else its
 //! /bin/sh and core utilities with their shared libraries (found with `ldd`). The tar is
-//! deterministic: sorted entries, fixed mtime, root-owned.
+//! deterministic: sorted entries (hard links after the rest), fixed mtime, root-owned.
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,14 +29,25 @@ pub const UTILITIES: &[&str] = &[
     "ls", "cat", "echo", "mkdir", "rm", "cp", "mv", "touch", "head", "tail", "tr", "wc", "env",
     "hostname", "id", "ps", "sleep", "true", "false", "grep", "sed", "cut", "df", "du", "stat",
     "uname", "date", "kill", "dd", "find", "chmod", "ln", "readlink", "pwd", "printf", "test",
+    // For terminals: `stty size` shows the window size a client forwarded, `tty` the pty.
+    "stty", "tty",
 ];
 
 /// Fixed mtime for every entry (2025-01-01T00:00:00Z), so two builds give the same bytes.
 pub const MTIME: u64 = 1_735_689_600;
 
-/// What goes into the image: path in the image -> where its bytes come from on the host
-/// (None = a directory).
-pub type Plan = BTreeMap<String, Option<PathBuf>>;
+/// Where one entry of the image comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Dir,
+    /// A host file's bytes.
+    Host(PathBuf),
+    /// A hard link to another entry of the image (busybox's applets, as the real image has).
+    HardLink(String),
+}
+
+/// What goes into the image: path in the image -> where it comes from.
+pub type Plan = BTreeMap<String, Source>;
 
 /// Parse `ldd` output: the resolved paths ("=> /x (0x..)") and the loader ("/lib64/ld… (0x..)").
 pub fn parse_ldd(out: &str) -> Vec<PathBuf> {
@@ -74,28 +85,60 @@ fn add_parents(plan: &mut Plan, path: &str) {
         if s.is_empty() {
             break;
         }
-        plan.entry(s.into_owned()).or_insert(None);
+        plan.entry(s.into_owned()).or_insert(Source::Dir);
         p = dir.parent();
     }
 }
 
 fn add_file(plan: &mut Plan, image_path: &str, host: PathBuf) {
     add_parents(plan, image_path);
-    plan.insert(image_path.to_string(), Some(host));
+    plan.insert(image_path.to_string(), Source::Host(host));
 }
 
-/// Decide the image's content from what the host has.
+/// The applets a busybox binary offers (`busybox --list`).
+fn busybox_applets(busybox: &Path) -> Vec<String> {
+    std::process::Command::new(busybox)
+        .arg("--list")
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.contains('/') && *l != "busybox")
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Decide the image's content from what the host has: its busybox when there is one.
 pub fn plan_from_host() -> Result<Plan, HostImageError> {
+    plan_for(which("busybox"))
+}
+
+/// With `busybox`: the binary at /bin/busybox and every applet as a hard link to it in /bin,
+/// as Docker Hub's busybox image is laid out (so the same commands print the same as the
+/// simulator's busybox). Without: the host's /bin/sh and core utilities, with their libraries.
+pub fn plan_for(busybox: Option<PathBuf>) -> Result<Plan, HostImageError> {
     let mut plan = Plan::new();
     for d in [
         "bin", "dev", "etc", "home", "proc", "root", "sys", "tmp", "var", "usr",
     ] {
-        plan.insert(d.to_string(), None);
+        plan.insert(d.to_string(), Source::Dir);
     }
     let mut binaries = vec![];
-    if let Some(busybox) = which("busybox") {
-        binaries.push(("bin/busybox".to_string(), busybox.clone()));
-        binaries.push(("bin/sh".to_string(), busybox));
+    if let Some(busybox) = busybox {
+        // Docker Hub's busybox image has these (the simulator's busybox too).
+        for d in ["var/spool", "var/spool/mail", "var/www"] {
+            plan.insert(d.to_string(), Source::Dir);
+        }
+        for applet in busybox_applets(&busybox) {
+            plan.insert(
+                format!("bin/{applet}"),
+                Source::HardLink("bin/busybox".into()),
+            );
+        }
+        binaries.push(("bin/busybox".to_string(), busybox));
     } else {
         let sh = ["/bin/sh", "/bin/dash", "/bin/bash"]
             .iter()
@@ -135,15 +178,20 @@ pub fn write_tar<W: Write>(plan: &Plan, out: W) -> Result<W, HostImageError> {
         all.insert(
             path,
             match src {
-                Some(p) => Entry::Host(p),
-                None => Entry::Dir,
+                Source::Host(p) => Entry::Host(p),
+                Source::Dir => Entry::Dir,
+                Source::HardLink(target) => Entry::HardLink(target),
             },
         );
     }
     for (path, (bytes, mode)) in &inline {
         all.insert(path, Entry::Inline(bytes, *mode));
     }
-    for (path, entry) in all {
+    // A hard link must follow its target in the stream: links go last.
+    let (links, others): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(_, e)| matches!(e, Entry::HardLink(_)));
+    for (path, entry) in others.into_iter().chain(links) {
         let mut h = tar::Header::new_ustar();
         h.set_mtime(MTIME);
         h.set_uid(0);
@@ -161,6 +209,12 @@ pub fn write_tar<W: Write>(plan: &Plan, out: W) -> Result<W, HostImageError> {
                 h.set_size(bytes.len() as u64);
                 tar.append_data(&mut h, path, bytes).map_err(tar_err)?;
             }
+            Entry::HardLink(target) => {
+                h.set_entry_type(tar::EntryType::Link);
+                h.set_mode(0o755);
+                h.set_size(0);
+                tar.append_link(&mut h, path, target).map_err(tar_err)?;
+            }
             Entry::Host(src) => {
                 let bytes = std::fs::read(src).map_err(|e| io(src, e))?;
                 h.set_mode(0o755);
@@ -177,6 +231,7 @@ enum Entry<'a> {
     Dir,
     Inline(&'a [u8], u32),
     Host(&'a Path),
+    HardLink(&'a str),
 }
 
 #[cfg(test)]
@@ -195,9 +250,45 @@ mod tests {
         );
     }
 
+    fn tar_names(bytes: &[u8]) -> Vec<String> {
+        tar::Archive::new(bytes)
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn with_busybox_every_applet_is_a_hard_link_in_bin() {
+        let Some(busybox) = which("busybox") else {
+            // .ci/run installs Debian's busybox-static; elsewhere the fallback is tested below.
+            assert!(
+                std::env::var("CI").is_err(),
+                "busybox missing on CI (.ci/run installs busybox-static)"
+            );
+            return;
+        };
+        let plan = plan_for(Some(busybox)).unwrap();
+        let bytes = write_tar(&plan, Vec::new()).unwrap();
+        let mut links = 0;
+        for e in tar::Archive::new(bytes.as_slice()).entries().unwrap() {
+            let e = e.unwrap();
+            if e.header().entry_type() == tar::EntryType::Link {
+                assert_eq!(e.link_name().unwrap().unwrap(), Path::new("bin/busybox"));
+                links += 1;
+            }
+        }
+        let names = tar_names(&bytes);
+        for applet in ["bin/sh", "bin/ls", "bin/sleep", "bin/cat", "bin/top"] {
+            assert!(names.iter().any(|n| n == applet), "{applet} in {names:?}");
+        }
+        assert!(links > 100, "{links} applets");
+    }
+
     #[test]
     fn tar_has_shell_loader_and_is_deterministic() {
-        let plan = plan_from_host().unwrap();
+        // The fallback for a host without busybox: /bin/sh and utilities with their libraries.
+        let plan = plan_for(None).unwrap();
         let a = write_tar(&plan, Vec::new()).unwrap();
         let b = write_tar(&plan, Vec::new()).unwrap();
         assert_eq!(a, b);
@@ -210,12 +301,19 @@ mod tests {
         assert!(names.contains(&"bin/sh".to_string()), "{names:?}");
         assert!(names.contains(&"etc/passwd".to_string()));
         assert!(names.contains(&"tmp/".to_string()));
-        let loader = shared_libs(Path::new("/bin/sh"))
+        // The host's shell comes with its loader (it is dynamically linked here).
+        let Source::Host(sh) = &plan["bin/sh"] else {
+            panic!("bin/sh is a host file in the fallback image")
+        };
+        let loader = shared_libs(sh)
             .into_iter()
             .find(|p| p.to_string_lossy().contains("ld-"))
-            .expect("host /bin/sh is dynamically linked here");
+            .expect("the host's /bin/sh is dynamically linked here");
         let loader = loader.to_string_lossy().trim_start_matches('/').to_string();
         assert!(names.contains(&loader), "{loader} missing from {names:?}");
+        for u in ["bin/sleep", "bin/cat", "bin/stty"] {
+            assert!(names.contains(&u.to_string()), "{u} missing from {names:?}");
+        }
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted);

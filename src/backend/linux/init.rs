@@ -65,8 +65,17 @@ fn setup_and_exec(prep: &Prepared) -> Result<Never, Failure> {
             }
         }
     }
+    if p.tty {
+        // Before pivot_root and exec: a new session whose controlling terminal is the pty,
+        // so job control, ^C and /dev/tty work inside.
+        nix::unistd::setsid().map_err(|e| fail("setsid", e))?;
+        // SAFETY: TIOCSCTTY on our stdin, which is the pty slave.
+        if unsafe { libc::ioctl(0, libc::TIOCSCTTY, 0) } < 0 {
+            return Err(fail("TIOCSCTTY", std::io::Error::last_os_error()));
+        }
+    }
     nix::unistd::sethostname(&p.hostname).map_err(|e| fail("sethostname", e))?;
-    setup_root(&p.rootfs)?;
+    setup_root(&p.rootfs, p.console.as_deref())?;
     if p.network == NetworkMode::None {
         loopback_up().map_err(|e| fail("bringing up lo", e))?;
     }
@@ -81,6 +90,10 @@ fn setup_and_exec(prep: &Prepared) -> Result<Never, Failure> {
     let path = path_from_env(&p.env);
     let program = resolve_command(&p.argv[0], &path, is_executable_file)?;
     let program_c = CString::new(program).map_err(|e| fail("argv[0]", e))?;
+    // Rust ignores SIGPIPE in our binary and exec keeps an ignored signal ignored: give the
+    // container the default, or `producer | head` in its shell would not end the producer.
+    // SAFETY: signal(2) with SIG_DFL.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let err = match nix::unistd::execve(&program_c, &prep.argv, &prep.env) {
         Ok(never) => match never {},
         Err(e) => e,
@@ -120,7 +133,7 @@ fn mkdir(p: &Path) -> Result<(), Failure> {
 }
 
 /// Make mounts private, mount /proc /dev /sys inside merged/, pivot_root into it.
-fn setup_root(root: &Path) -> Result<(), Failure> {
+fn setup_root(root: &Path, console: Option<&Path>) -> Result<(), Failure> {
     let none: Option<&str> = None;
     mnt(
         none,
@@ -159,6 +172,12 @@ fn setup_root(root: &Path) -> Result<(), Failure> {
         std::fs::write(&target, b"").map_err(|e| fail(target.display(), e))?;
         let host = format!("/dev/{dev}");
         mnt(Some(host.as_str()), &target, none, MsFlags::MS_BIND, none)?;
+    }
+    if let Some(pty) = console {
+        let target = at("dev/console");
+        std::fs::write(&target, b"").map_err(|e| fail(target.display(), e))?;
+        let src = pty.to_string_lossy();
+        mnt(Some(src.as_ref()), &target, none, MsFlags::MS_BIND, none)?;
     }
     mkdir(&at("dev/pts"))?;
     mnt(

@@ -1,15 +1,20 @@
 //! The real Linux backend: overlayfs, namespaces, cgroups, a monitor per container.
+pub mod attach;
 pub mod base_image;
 pub mod cgroup;
 pub mod exec;
+pub mod exec_io;
+pub mod frame;
 pub mod host_image;
 mod init;
 pub mod monitor;
+mod monitor_io;
 pub mod nsinfo;
 pub mod overlay;
 pub mod records;
 pub mod runtime;
 pub mod spawn;
+pub mod terminal;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod top;

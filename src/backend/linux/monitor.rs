@@ -1,17 +1,42 @@
 //! The per-container monitor (like podman's conmon): our own binary re-executed as
 //! `dockerlings __monitor <container-dir>`. It detaches, becomes the container's parent,
 //! copies its output into the json-file log and records pid and exit in the container dir.
-use std::io::{Read, Write};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::cgroup::{CgroupMode, ContainerCgroup};
+use super::monitor_io::{Serve, Stdio};
 use super::overlay;
 use super::records::{self, ExitRecord, PidRecord, StartError};
 use super::spawn::{ContainerProcess, SpawnError, spawn};
 use crate::backend::NetworkMode;
+
+/// The attach socket in the container dir (only for `-t` or `-i` containers).
+pub const ATTACH_SOCKET: &str = "attach.sock";
+
+/// Calls `f` with a path naming `dir/attach.sock` that fits a unix socket address (108
+/// bytes): the path itself when short, else `/proc/self/fd/N/attach.sock` through an open
+/// descriptor of the dir (conmon's trick; roots under /tmp make long paths).
+pub fn with_socket_path<T>(
+    dir: &Path,
+    f: impl FnOnce(&Path) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    let full = dir.join(ATTACH_SOCKET);
+    if full.as_os_str().len() < 100 {
+        return f(&full);
+    }
+    use std::os::unix::fs::OpenOptionsExt;
+    let d = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC)
+        .open(dir)?;
+    let short = PathBuf::from(format!("/proc/self/fd/{}/{ATTACH_SOCKET}", d.as_raw_fd()));
+    let result = f(&short);
+    drop(d);
+    result
+}
 
 /// What the runtime hands to the monitor, as `monitor.json` in the container dir.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +54,12 @@ pub struct MonitorConfig {
     pub memory_limit: Option<u64>,
     /// Remove cgroups and unmount merged/ when the process ends (`run --rm`).
     pub cleanup: bool,
+    /// `-t`: the process gets a pty (its controlling terminal); the monitor owns the master.
+    #[serde(default)]
+    pub tty: bool,
+    /// `-i`: the process's stdin is a pipe the monitor feeds from attach clients.
+    #[serde(default)]
+    pub interactive: bool,
 }
 
 impl MonitorConfig {
@@ -103,9 +134,18 @@ fn run(dir: &Path, cfg: &MonitorConfig) -> i32 {
         if let Some(limit) = cfg.memory_limit {
             cgroup.set_memory_limit(limit).map_err(|e| e.to_string())?;
         }
-        let (out_r, out_w) = nix::unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
-        let (err_r, err_w) = nix::unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
-        let devnull = std::fs::File::open("/dev/null").map_err(|e| format!("/dev/null: {e}"))?;
+        // The socket exists before the process does, so a client may connect as soon as
+        // `start` has returned.
+        let listener = if cfg.tty || cfg.interactive {
+            let sock = dir.join(ATTACH_SOCKET);
+            let _ = std::fs::remove_file(&sock);
+            let l = with_socket_path(dir, |p| std::os::unix::net::UnixListener::bind(p))
+                .map_err(|e| format!("1\t{}: {e}", sock.display()))?;
+            Some(l)
+        } else {
+            None
+        };
+        let (child_fds, stdio, console) = child_stdio(cfg)?;
         let p = ContainerProcess {
             argv: cfg.argv.clone(),
             env: cfg.env.clone(),
@@ -114,17 +154,21 @@ fn run(dir: &Path, cfg: &MonitorConfig) -> i32 {
             network: cfg.network,
             rootfs: cfg.merged.clone(),
             cgroup_procs: cgroup.dirs.iter().map(|d| d.join("cgroup.procs")).collect(),
-            stdin: devnull.as_raw_fd(),
-            stdout: out_w.as_raw_fd(),
-            stderr: err_w.as_raw_fd(),
+            stdin: child_fds[0].as_raw_fd(),
+            stdout: child_fds[1].as_raw_fd(),
+            stderr: child_fds[2].as_raw_fd(),
+            tty: cfg.tty,
+            console,
         };
         let pid = spawn(&p).map_err(|e| match e {
             SpawnError::NotRunnable { code, message } => format!("{code}\t{message}"),
             other => format!("1\t{other}"),
         })?;
-        Ok((pid, out_r, err_r))
+        // Our copies of the child's ends must go, or its output would never reach end of file.
+        drop(child_fds);
+        Ok((pid, Serve::new(stdio, listener, &cfg.log_path)))
     })();
-    let (pid, out_r, err_r) = match started {
+    let (pid, mut serve) = match started {
         Ok(x) => x,
         Err(report) => {
             let (code, message) = report.split_once('\t').unwrap_or(("1", report.as_str()));
@@ -142,7 +186,7 @@ fn run(dir: &Path, cfg: &MonitorConfig) -> i32 {
         monitor: std::process::id(),
     };
     let _ = records::write_json(dir, records::PID_FILE, &rec);
-    copy_output(&cfg.log_path, out_r, err_r);
+    serve.run_until_output_closed();
     let code = reap(pid);
     let exit = ExitRecord {
         exit_code: code,
@@ -150,74 +194,57 @@ fn run(dir: &Path, cfg: &MonitorConfig) -> i32 {
         oom_killed: cgroup.oom_killed(),
     };
     let _ = records::write_json(dir, records::EXIT_FILE, &exit);
+    let _ = std::fs::remove_file(dir.join(ATTACH_SOCKET));
+    serve.announce_exit(code);
     finish(cfg, &cgroup);
     0
+}
+
+/// The container's stdin, stdout, stderr; what the monitor keeps; the pty's host path (for
+/// /dev/console) with `-t`.
+fn child_stdio(cfg: &MonitorConfig) -> Result<([OwnedFd; 3], Stdio, Option<PathBuf>), String> {
+    let dup = |fd: &OwnedFd| fd.try_clone().map_err(|e| format!("1\tdup: {e}"));
+    if cfg.tty {
+        let pty = nix::pty::openpty(None, None).map_err(|e| format!("1\topenpty: {e}"))?;
+        // The container must not inherit the master.
+        nix::fcntl::fcntl(
+            &pty.master,
+            nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+        )
+        .map_err(|e| format!("1\tfcntl: {e}"))?;
+        let console = std::fs::read_link(format!("/proc/self/fd/{}", pty.slave.as_raw_fd())).ok();
+        let fds = [dup(&pty.slave)?, dup(&pty.slave)?, pty.slave];
+        let stdio = Stdio::Tty {
+            master: pty.master,
+            stdin_open: cfg.interactive,
+        };
+        return Ok((fds, stdio, console));
+    }
+    // Close-on-exec: the container must hold only its own ends (dup2 onto 0-2 clears the
+    // flag there), or it would keep its own stdin open and never see end of input.
+    let pipe =
+        || nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| format!("1\tpipe: {e}"));
+    let (out_r, out_w) = pipe()?;
+    let (err_r, err_w) = pipe()?;
+    let (stdin_child, stdin_ours) = if cfg.interactive {
+        let (r, w) = pipe()?;
+        (r, Some(w))
+    } else {
+        let null = std::fs::File::open("/dev/null").map_err(|e| format!("1\t/dev/null: {e}"))?;
+        (OwnedFd::from(null), None)
+    };
+    let stdio = Stdio::Pipes {
+        stdout: out_r,
+        stderr: err_r,
+        stdin: stdin_ours,
+    };
+    Ok(([stdin_child, out_w, err_w], stdio, None))
 }
 
 fn finish(cfg: &MonitorConfig, cgroup: &ContainerCgroup) {
     if cfg.cleanup {
         let _ = cgroup.remove();
         let _ = overlay::unmount(&cfg.merged);
-    }
-}
-
-/// Copy both pipes into the json-file log until both are closed (the container's pid
-/// namespace is gone when PID 1 exits, so that happens).
-fn copy_output(log_path: &Path, out_r: OwnedFd, err_r: OwnedFd) {
-    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-    let mut log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log_path)
-        .ok();
-    let mut streams = vec![
-        (std::fs::File::from(out_r), "stdout", Vec::new()),
-        (std::fs::File::from(err_r), "stderr", Vec::new()),
-    ];
-    while !streams.is_empty() {
-        let ready: Vec<bool> = {
-            let mut fds: Vec<PollFd> = streams
-                .iter()
-                .map(|(f, _, _)| PollFd::new(f.as_fd(), PollFlags::POLLIN))
-                .collect();
-            if poll(&mut fds, PollTimeout::NONE).is_err() {
-                continue;
-            }
-            fds.iter()
-                .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
-                .collect()
-        };
-        let mut closed = vec![];
-        for (i, (file, name, pending)) in streams.iter_mut().enumerate() {
-            if !ready[i] {
-                continue;
-            }
-            let mut buf = [0u8; 8192];
-            match file.read(&mut buf) {
-                Ok(0) | Err(_) => {
-                    if !pending.is_empty() {
-                        emit(&mut log, name, &String::from_utf8_lossy(pending));
-                    }
-                    closed.push(i);
-                }
-                Ok(n) => {
-                    pending.extend_from_slice(&buf[..n]);
-                    while let Some(nl) = pending.iter().position(|b| *b == b'\n') {
-                        let line: Vec<u8> = pending.drain(..=nl).collect();
-                        emit(&mut log, name, &String::from_utf8_lossy(&line));
-                    }
-                }
-            }
-        }
-        for i in closed.into_iter().rev() {
-            streams.remove(i);
-        }
-    }
-}
-
-fn emit(log: &mut Option<std::fs::File>, stream: &str, text: &str) {
-    if let Some(f) = log {
-        let _ = f.write_all(records::log_line(stream, text, chrono::Utc::now()).as_bytes());
     }
 }
 

@@ -5,14 +5,15 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
 
+use super::attach::{AttachConn, BatchShell};
 use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
 use super::exec;
 use super::monitor::MonitorConfig;
 use super::overlay;
 use super::records::{self, ExitRecord, PidRecord, StartError};
 use crate::backend::{
-    BackendKind, ExecOpts, LaunchSpec, LineResult, MemoryReading, ProcStatus, RtResult, Runtime,
-    RuntimeError,
+    AttachEnd, BackendKind, ExecOpts, LaunchSpec, LineResult, MemoryReading, ProcStatus, RtResult,
+    Runtime, RuntimeError,
 };
 use crate::util::{Clock, Output};
 
@@ -31,6 +32,8 @@ pub struct LinuxRuntime {
     pub launch: MonitorLaunch,
     /// Attached containers: how far into the json log the attached client has read.
     attach_offsets: std::collections::HashMap<String, u64>,
+    /// Container shells a batch script is typing into (`run -it` then lines).
+    shells: std::collections::HashMap<String, BatchShell>,
 }
 
 /// Copies json-log entries written after `offset` to the attached output; returns the new offset.
@@ -59,14 +62,12 @@ fn copy_log_since(path: &Path, offset: u64, out: &mut Output) -> u64 {
     offset + complete as u64
 }
 
-const NOT_YET: &str = "not supported yet on the linux backend";
-
 fn failed(e: impl std::fmt::Display) -> RuntimeError {
     RuntimeError::Failed(e.to_string())
 }
 
 impl LinuxRuntime {
-    /// The real machine: detected cgroups under /sys/fs/cgroup, `<ctrl>/dockerlings/<id>`,
+    /// The real machine: detected cgroups under /sys/fs/cgroup, `<ctrl>/dockerlings-<root>/<id>`,
     /// monitor = this executable re-run as `__monitor`.
     pub fn new() -> RtResult<LinuxRuntime> {
         let cgroups = CgroupSetup::detect(Path::new("/sys/fs/cgroup")).map_err(failed)?;
@@ -76,11 +77,23 @@ impl LinuxRuntime {
             cgroup_parent: CgroupParent::Fixed("dockerlings".into()),
             launch: MonitorLaunch::Exec(vec![exe, PathBuf::from("__monitor")]),
             attach_offsets: Default::default(),
+            shells: Default::default(),
         })
     }
 
+    /// The container's cgroups. The parent is named after the store root as well
+    /// (`dockerlings-<8 hex of the root's path>`), because two roots may hold containers of
+    /// the same id (ids are seeded in --deterministic mode: every lesson, replay and test
+    /// root starts from the same one) and must never share, freeze or kill each other's
+    /// cgroup. Docker's one daemon needs no such thing: its ids are random.
     pub fn cgroup(&self, spec: &LaunchSpec) -> RtResult<ContainerCgroup> {
-        ContainerCgroup::new(&self.cgroups, &self.cgroup_parent, &spec.id).map_err(failed)
+        let root = spec
+            .container_dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(&spec.container_dir);
+        let parent = self.cgroup_parent.for_root(root);
+        ContainerCgroup::new(&self.cgroups, &parent, &spec.id).map_err(failed)
     }
 
     fn launch_monitor(&self, dir: &Path) -> RtResult<()> {
@@ -164,9 +177,6 @@ impl Runtime for LinuxRuntime {
                 .unwrap_or(0);
             self.attach_offsets.insert(spec.id.clone(), len);
         }
-        if spec.tty {
-            return Err(failed(format!("-t: {NOT_YET}")));
-        }
         let dir = &spec.container_dir;
         for name in [
             records::PID_FILE,
@@ -189,6 +199,8 @@ impl Runtime for LinuxRuntime {
             cgroup_v2: cgroup.mode == CgroupMode::V2,
             memory_limit: spec.memory_limit,
             cleanup: false,
+            tty: spec.tty,
+            interactive: spec.interactive,
         };
         records::write_json(dir, records::CONFIG_FILE, &cfg)
             .map_err(|e| RuntimeError::io(dir.join(records::CONFIG_FILE), e))?;
@@ -227,6 +239,8 @@ impl Runtime for LinuxRuntime {
         match Self::read_pid(spec)? {
             // The monitor writes `exit` before it ends: a dead monitor and no exit file is lost state.
             Some(rec) if alive(rec.monitor) => Ok(ProcStatus::Running { pid: Some(rec.pid) }),
+            // It may have written `exit` and ended between our two reads.
+            Some(_) if let Some(rec) = Self::read_exit(spec)? => Ok(exited(rec)),
             Some(rec) => Err(failed(format!(
                 "container {}: its monitor (pid {}) died without recording an exit",
                 spec.id, rec.monitor
@@ -294,9 +308,6 @@ impl Runtime for LinuxRuntime {
         _clock: &mut Clock,
         out: &mut Output,
     ) -> RtResult<i32> {
-        if opts.tty {
-            return Err(failed(format!("exec -t: {NOT_YET}")));
-        }
         let rec = Self::read_pid(spec)?
             .ok_or_else(|| failed(format!("container {}: not started", spec.id)))?;
         let user = match &opts.user {
@@ -316,7 +327,20 @@ impl Runtime for LinuxRuntime {
             workdir: opts.workdir.clone().unwrap_or_else(|| spec.workdir.clone()),
             user,
         };
-        match exec::exec_in(&req) {
+        let result = if opts.stream {
+            super::exec_io::exec_streamed(&req, opts.tty, opts.interactive).map(|code| {
+                exec::ExecOutcome {
+                    stdout: String::new(),
+                    stderr: String::new(),
+                    code,
+                }
+            })
+        } else if opts.tty {
+            super::exec_io::exec_tty_captured(&req)
+        } else {
+            exec::exec_in(&req)
+        };
+        match result {
             Ok(o) => {
                 out.out(&o.stdout);
                 out.err(&o.stderr);
@@ -331,16 +355,86 @@ impl Runtime for LinuxRuntime {
 
     fn input_line(
         &mut self,
-        _spec: &LaunchSpec,
-        _line: &str,
-        _clock: &mut Clock,
-        _out: &mut Output,
+        spec: &LaunchSpec,
+        line: &str,
+        clock: &mut Clock,
+        out: &mut Output,
     ) -> RtResult<LineResult> {
-        Err(failed(format!("interactive input: {NOT_YET}")))
+        let shell = match self.shells.remove(&spec.id) {
+            Some(s) => s,
+            None => match AttachConn::connect(&spec.container_dir) {
+                Ok(conn) => BatchShell::new(conn, spec.tty),
+                // No socket: the process has ended (or never read input).
+                Err(e) => {
+                    return match self.status(spec, clock)? {
+                        ProcStatus::Exited { code, .. } => Ok(LineResult { exited: Some(code) }),
+                        ProcStatus::Running { .. } => Err(failed(e)),
+                    };
+                }
+            },
+        };
+        let mut shell = shell;
+        let result = shell.line(line).map_err(failed)?;
+        out.out(&result.stdout);
+        out.err(&result.stderr);
+        let exited = match result.end {
+            None => {
+                self.shells.insert(spec.id.clone(), shell);
+                None
+            }
+            Some(_) => match self.wait(spec, Some(Duration::seconds(10)), clock, None)? {
+                ProcStatus::Exited { code, .. } => Some(code),
+                ProcStatus::Running { .. } => {
+                    return Err(failed(format!(
+                        "container {}: lost the connection to its monitor",
+                        spec.id
+                    )));
+                }
+            },
+        };
+        Ok(LineResult { exited })
     }
 
+    /// The shell in the container draws its own prompt on the kernel; a batch client has
+    /// replaced it with a sentinel (see `BatchShell`), so there is none to report.
     fn prompt(&mut self, _spec: &LaunchSpec) -> RtResult<String> {
-        Err(failed(format!("interactive prompt: {NOT_YET}")))
+        Err(failed("the container's shell shows its own prompt"))
+    }
+
+    fn streams(&self) -> bool {
+        true
+    }
+
+    fn attach_stream(&mut self, spec: &LaunchSpec) -> RtResult<AttachEnd> {
+        let mut conn = match AttachConn::connect(&spec.container_dir) {
+            Ok(c) => c,
+            Err(e) => {
+                return match self.status(spec, &Clock::wall())? {
+                    ProcStatus::Exited { code, .. } => {
+                        // It ended before we connected: what it printed is in the log.
+                        if let Some(offset) = self.attach_offsets.remove(&spec.id) {
+                            let mut out = Output::default();
+                            copy_log_since(&spec.log_path, offset, &mut out);
+                            print!("{}", out.stdout);
+                            eprint!("{}", out.stderr);
+                        }
+                        Ok(AttachEnd::Exited(code))
+                    }
+                    ProcStatus::Running { .. } => Err(failed(e)),
+                };
+            }
+        };
+        self.attach_offsets.remove(&spec.id);
+        let end = conn.interactive(spec.tty).map_err(failed)?;
+        if end == AttachEnd::Lost {
+            let mut clock = Clock::wall();
+            if let ProcStatus::Exited { code, .. } =
+                self.wait(spec, Some(Duration::seconds(10)), &mut clock, None)?
+            {
+                return Ok(AttachEnd::Exited(code));
+            }
+        }
+        Ok(end)
     }
 
     fn memory(&mut self, spec: &LaunchSpec, _clock: &Clock) -> RtResult<MemoryReading> {

@@ -41,6 +41,10 @@ pub struct ContainerProcess {
     pub stdin: RawFd,
     pub stdout: RawFd,
     pub stderr: RawFd,
+    /// stdin is a pty slave: become a session leader with it as the controlling terminal.
+    pub tty: bool,
+    /// Host path of that pty, bind-mounted on /dev/console as Docker does for `-t`.
+    pub console: Option<PathBuf>,
 }
 
 /// Prefix of the reports sent over the error pipe: "<code>\t<message>".

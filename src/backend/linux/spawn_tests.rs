@@ -55,6 +55,8 @@ fn run_in_container(argv: &[&str]) -> Result<(i32, String), SpawnError> {
         stdin: devnull.as_raw_fd(),
         stdout: out.as_raw_fd(),
         stderr: out.as_raw_fd(),
+        tty: false,
+        console: None,
     };
     let result = spawn(&p).map(|pid| match nix::sys::wait::waitpid(pid, None) {
         Ok(nix::sys::wait::WaitStatus::Exited(_, code)) => code,

@@ -107,6 +107,20 @@ pub enum CgroupParent {
     NestedInSelf(String),
 }
 
+impl CgroupParent {
+    /// The same parent, its name suffixed with a short hash of `root` (the store root).
+    pub fn for_root(&self, root: &Path) -> CgroupParent {
+        use sha2::Digest;
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let digest = sha2::Sha256::digest(canonical.as_os_str().as_encoded_bytes());
+        let tag = hex::encode(&digest[..4]);
+        match self {
+            CgroupParent::Fixed(n) => CgroupParent::Fixed(format!("{n}-{tag}")),
+            CgroupParent::NestedInSelf(n) => CgroupParent::NestedInSelf(format!("{n}-{tag}")),
+        }
+    }
+}
+
 /// The v1 controllers we use.
 pub const V1_CONTROLLERS: [&str; 3] = ["memory", "pids", "freezer"];
 
@@ -306,6 +320,10 @@ impl ContainerCgroup {
                 && first_err.is_none()
             {
                 first_err = Some(e);
+            }
+            // The root's parent cgroup goes with its last container (busy or not empty: kept).
+            if let Some(parent) = d.parent() {
+                let _ = std::fs::remove_dir(parent);
             }
         }
         match first_err {

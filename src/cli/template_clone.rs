@@ -1,0 +1,142 @@
+//! Cloning the simulator's template root into a fresh scratch root (`cp -al`, minus the
+//! per-root files). Replays make one fresh root per transcript, so this is on the replay
+//! benchmark's hot path: the template's tree is listed once per process and each clone is
+//! then only mkdir / link / symlink calls, no directory reads or stats.
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// Top-level entries that belong to one root and are never cloned.
+const PER_ROOT: [&str; 4] = ["lock", "engine.json", "tmp", "complete"];
+
+#[derive(Debug, Clone)]
+enum Entry {
+    Dir { mode: u32 },
+    File,
+    Symlink { target: PathBuf },
+}
+
+/// The template's tree, parents before children, as paths relative to its root.
+type Listing = Vec<(PathBuf, Entry)>;
+
+fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
+    let mut entries: Vec<std::fs::DirEntry> =
+        std::fs::read_dir(root.join(rel))?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if rel.as_os_str().is_empty() && PER_ROOT.iter().any(|p| name == *p) {
+            continue;
+        }
+        let path = rel.join(&name);
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            let mode = entry.metadata()?.permissions().mode() & 0o7777;
+            out.push((path.clone(), Entry::Dir { mode }));
+            list(root, &path, out)?;
+        } else if kind.is_symlink() {
+            let target = std::fs::read_link(entry.path())?;
+            out.push((path, Entry::Symlink { target }));
+        } else {
+            out.push((path, Entry::File));
+        }
+    }
+    Ok(())
+}
+
+/// The listing of `template`, made on first use and kept for the process.
+fn listing(template: &Path) -> std::io::Result<std::sync::Arc<Listing>> {
+    type Cache = Mutex<Option<(PathBuf, std::sync::Arc<Listing>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(None));
+    let mut guard = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((path, l)) = guard.as_ref()
+        && path == template
+    {
+        return Ok(l.clone());
+    }
+    let mut l = Vec::new();
+    list(template, Path::new(""), &mut l)?;
+    let l = std::sync::Arc::new(l);
+    *guard = Some((template.to_path_buf(), l.clone()));
+    Ok(l)
+}
+
+/// Hard-links the template into `dst` (an existing, empty dir): directories made with the
+/// template's modes, files linked, symlinks recreated.
+pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
+    let umask = current_umask();
+    for (rel, entry) in listing(template)?.iter() {
+        let to = dst.join(rel);
+        match entry {
+            Entry::Dir { mode } => {
+                std::fs::DirBuilder::new().mode(*mode).create(&to)?;
+                // mkdir applies the umask; put back what it took away.
+                if mode & umask != 0 {
+                    std::fs::set_permissions(&to, std::fs::Permissions::from_mode(*mode))?;
+                }
+            }
+            Entry::File => std::fs::hard_link(template.join(rel), &to)?,
+            Entry::Symlink { target } => std::os::unix::fs::symlink(target, &to)?,
+        }
+    }
+    Ok(())
+}
+
+/// The process's umask (reading it means setting it: set and restore at once, once).
+fn current_umask() -> u32 {
+    static UMASK: OnceLock<u32> = OnceLock::new();
+    *UMASK.get_or_init(|| {
+        let old = nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o022));
+        nix::sys::stat::umask(old);
+        old.bits()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(root: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut l = Vec::new();
+        list(root, Path::new(""), &mut l).unwrap();
+        for (rel, e) in l {
+            let meta = std::fs::symlink_metadata(root.join(&rel)).unwrap();
+            out.push(format!(
+                "{} {:o} {:?}",
+                rel.display(),
+                meta.permissions().mode() & 0o7777,
+                match e {
+                    Entry::Symlink { target } => target.display().to_string(),
+                    _ => String::new(),
+                }
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn a_clone_has_the_same_tree_modes_and_links_and_shares_file_inodes() {
+        use std::os::unix::fs::MetadataExt;
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::set_permissions(root.join("a/b"), std::fs::Permissions::from_mode(0o1777))
+            .unwrap();
+        std::fs::create_dir(root.join("tmp")).unwrap();
+        std::fs::write(root.join("a/b/f"), b"x").unwrap();
+        std::fs::write(root.join("engine.json"), b"{}").unwrap();
+        std::os::unix::fs::symlink("../a/b/f", root.join("a/l")).unwrap();
+        let d = tempfile::tempdir().unwrap();
+        clone_template(root, d.path()).unwrap();
+        let mut want = tree(root);
+        want.retain(|l| !l.starts_with("tmp") && !l.starts_with("engine.json"));
+        assert_eq!(tree(d.path()), want);
+        assert!(!d.path().join("engine.json").exists());
+        assert_eq!(
+            std::fs::metadata(root.join("a/b/f")).unwrap().ino(),
+            std::fs::metadata(d.path().join("a/b/f")).unwrap().ino()
+        );
+    }
+}

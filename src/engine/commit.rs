@@ -168,6 +168,7 @@ impl Engine {
         // whose parent is unknown (rmi of the parent would not see it as a child).
         let new_id = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
         self.store.set_image_parent(&new_id, &c.image_id)?;
+        pause_point("commit:after-parent-link");
         self.store.put_image_config(&bytes)?;
         pause_point("commit:after-config");
         if let Some(r) = reference {

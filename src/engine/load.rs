@@ -1,5 +1,5 @@
-//! `load [-i FILE]` (stdin without -i): images from an archive (Docker's legacy layout, Docker ≥ 25's, or plain
-//! OCI). Everything is unpacked and verified in the store's tmp/ before anything is
+//! `load [-i FILE]` (stdin without -i): images from an archive (Docker's legacy layout,
+//! Docker ≥ 25's, or plain OCI; layers plain or gzip). Everything is unpacked and verified in the store's tmp/ before anything is
 //! registered, and layers this load registered are released again if it fails half-way,
 //! so a corrupt or hostile archive leaves the store as it was.
 use std::fs::File;

@@ -36,6 +36,9 @@ pub struct Recovered {
     pub released_layers: Vec<String>,
     pub orphan_dirs: usize,
     pub dangling_links: usize,
+    /// imagedb/metadata/sha256/<id> dirs of images whose config never got written (a
+    /// commit records the parent link first).
+    pub stray_metadata: usize,
 }
 
 impl Store {
@@ -77,6 +80,7 @@ impl Store {
         done.released_layers = self.release_unused_layers()?;
         done.orphan_dirs = self.remove_orphan_layer_dirs()?;
         done.dangling_links = self.remove_dangling_links()?;
+        done.stray_metadata = self.remove_stray_metadata()?;
         Ok(done)
     }
 
@@ -143,6 +147,22 @@ impl Store {
         {
             let name = e.file_name().to_string_lossy().into_owned();
             if name != "l" && !known.contains(&name) {
+                remove_tree(&e.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    fn remove_stray_metadata(&self) -> StoreResult<usize> {
+        let dir = self.imagedb().join("metadata/sha256");
+        let content = self.imagedb().join("content/sha256");
+        let mut removed = 0;
+        for e in fs::read_dir(&dir)
+            .map_err(|e| StoreError::io(&dir, e))?
+            .flatten()
+        {
+            if !content.join(e.file_name()).exists() {
                 remove_tree(&e.path())?;
                 removed += 1;
             }

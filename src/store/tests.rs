@@ -512,6 +512,9 @@ fn recover_releases_what_an_unfinished_transaction_left_and_keeps_what_images_ne
         )
         .unwrap();
     fs::create_dir_all(dir.path().join("overlay2/deadbeef/diff")).unwrap();
+    // A commit killed between its parent link and its config.
+    let stray_image = format!("sha256:{}", "e".repeat(64));
+    store.set_image_parent(&stray_image, &kept.diff_id).unwrap();
     std::mem::forget(txn);
     assert_eq!(store.recover().unwrap().unfinished, ["load"]);
     assert!(
@@ -520,6 +523,11 @@ fn recover_releases_what_an_unfinished_transaction_left_and_keeps_what_images_ne
     );
     assert!(!dir.path().join("overlay2").join(&stray.cache_id).exists());
     assert!(!dir.path().join("overlay2/deadbeef").exists());
+    assert_eq!(
+        store.image_parent(&stray_image),
+        None,
+        "the stray metadata dir is gone"
+    );
     assert!(
         store.layer(&kept.chain_id).is_ok(),
         "the image's layer stays"

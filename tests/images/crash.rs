@@ -105,6 +105,14 @@ fn assert_consistent(root: &Path, case: &str) {
             "{case}: orphan overlay2/{name}"
         );
     }
+    let content = root.join("image/overlay2/imagedb/content/sha256");
+    for e in std::fs::read_dir(root.join("image/overlay2/imagedb/metadata/sha256")).unwrap() {
+        let name = e.unwrap().file_name();
+        assert!(
+            content.join(&name).exists(),
+            "{case}: metadata of no image: {name:?}"
+        );
+    }
     for e in std::fs::read_dir(root.join("overlay2/l")).unwrap() {
         let p = e.unwrap().path();
         assert!(p.exists(), "{case}: dangling link {}", p.display());
@@ -164,10 +172,11 @@ fn kill_9_during_commit_save_load_rmi_leaves_a_store_that_opens_clean() {
     let save = format!("save -o {} two:v1", out_file.display());
     let load = format!("load -i {}", archive.display());
     // (point, what runs before the operation, the operation)
-    let cases: [(&str, &str, &str); 14] = [
+    let cases: [(&str, &str, &str); 15] = [
         ("commit:after-tar", "", "commit ctr3 three:v1"),
         ("store:layer-before-register", "", "commit ctr3 three:v1"),
         ("commit:after-layer", "", "commit ctr3 three:v1"),
+        ("commit:after-parent-link", "", "commit ctr3 three:v1"),
         ("commit:after-config", "", "commit ctr3 three:v1"),
         ("save:after-layer", "", &save),
         ("save:before-rename", "", &save),

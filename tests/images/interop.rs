@@ -42,8 +42,8 @@ fn load_and_look(backend: &str, archive: &Path, image: &str) -> String {
 }
 
 #[test]
-fn skopeo_docker_and_oci_archives_load_and_their_containers_run() {
-    for backend in backends("skopeo_docker_and_oci_archives_load_and_their_containers_run") {
+fn sim_and_linux_load_skopeo_docker_and_oci_archives_and_run_them() {
+    for backend in backends("sim_and_linux_load_skopeo_docker_and_oci_archives_and_run_them") {
         let root = tempfile::tempdir().unwrap();
         let work = tempfile::tempdir().unwrap();
         let out = on(

@@ -146,9 +146,8 @@ fn legacy_archive(base: Vec<u8>) -> Vec<u8> {
 }
 
 #[test]
-fn a_docker_20_legacy_archive_with_whiteouts_and_an_opaque_dir_loads_and_runs() {
-    for backend in
-        backends("a_docker_20_legacy_archive_with_whiteouts_and_an_opaque_dir_loads_and_runs")
+fn sim_and_linux_load_and_run_a_docker_20_legacy_archive_with_whiteouts() {
+    for backend in backends("sim_and_linux_load_and_run_a_docker_20_legacy_archive_with_whiteouts")
     {
         let root = tempfile::tempdir().unwrap();
         let work = tempfile::tempdir().unwrap();

@@ -10,6 +10,7 @@ use dockerlings::cli::SessionOptions;
 use dockerlings::cli::repl::{run_batch, run_repl};
 use dockerlings::cli::start::{BackendChoice, choose_backend, open_session, root_or_default};
 use dockerlings::render::style::Style;
+use dockerlings::util::stdio::{ProcessStreams, StdinRefusal};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum BackendArg {
@@ -232,6 +233,18 @@ fn real_main() -> anyhow::Result<i32> {
         if let Some(why) = &fallback {
             eprintln!("dockerlings: {why}");
         }
+        // Archives may stream through stdout (save, export) and stdin (load, import -):
+        // stdin is free when the script comes from -c.
+        session.streams = Box::new(ProcessStreams {
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            stdin_refusal: if stdin_is_tty {
+                Some(StdinRefusal::Terminal)
+            } else if cli.command.is_none() {
+                Some(StdinRefusal::Script)
+            } else {
+                None
+            },
+        });
         let script = match &cli.command {
             Some(s) => s.clone(),
             None => {

@@ -3,6 +3,17 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "images/crash.rs"]
+mod crash;
+#[path = "images/diagrams.rs"]
+mod diagrams;
+#[path = "images/interop.rs"]
+mod interop;
+#[path = "images/legacy.rs"]
+mod legacy;
+#[path = "images/stdio.rs"]
+mod stdio;
+
 fn dockerlings(root: &Path, script: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dockerlings"))
         .args(["--backend", "sim", "--deterministic", "--root"])
@@ -11,6 +22,11 @@ fn dockerlings(root: &Path, script: &str) -> Output {
         .env_remove("DOCKERLINGS_ROOT")
         .output()
         .expect("the binary runs")
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(b))
 }
 
 fn text(b: &[u8]) -> String {
@@ -122,19 +138,44 @@ fn loading_an_export_or_a_hostile_archive_changes_nothing() {
     assert_eq!(store_listing(root.path()), before);
 }
 
-/// Root and a kernel that mounts overlayfs; skips with a printed line otherwise, fails
-/// instead under DOCKERLINGS_REQUIRE_LINUX=1.
+/// The linux backend can run here (root, overlayfs, cgroups); skips with a printed line
+/// otherwise, fails instead under DOCKERLINGS_REQUIRE_LINUX=1.
 fn kernel_allowed(test: &str) -> bool {
     let required = std::env::var("DOCKERLINGS_REQUIRE_LINUX").is_ok_and(|v| v == "1");
-    let root = nix::unistd::geteuid().is_root();
-    if !root {
-        assert!(
-            !required,
-            "{test}: DOCKERLINGS_REQUIRE_LINUX=1 but not root"
-        );
-        println!("skipping {test}: not root");
+    match dockerlings::backend::linux::probe() {
+        Ok(()) => true,
+        Err(why) => {
+            assert!(
+                !required,
+                "{test}: DOCKERLINGS_REQUIRE_LINUX=1 but the linux backend cannot run: {why}"
+            );
+            println!("skipping {test} on linux: {why}");
+            false
+        }
     }
-    root
+}
+
+/// The backends a test runs on: the simulator always, the kernel when allowed.
+fn backends(test: &str) -> Vec<&'static str> {
+    let mut b = vec!["sim"];
+    if kernel_allowed(test) {
+        b.push("linux");
+    }
+    b
+}
+
+/// Runs `script` on `backend`. The kernel runs are not --deterministic: seeded container
+/// ids would share cgroup names with other runs on this machine.
+fn on(backend: &str, root: &Path, script: &str) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dockerlings"));
+    c.args(["--backend", backend, "--root"])
+        .arg(root)
+        .args(["-c", script])
+        .env_remove("DOCKERLINGS_ROOT");
+    if backend == "sim" {
+        c.arg("--deterministic");
+    }
+    c.output().expect("the binary runs")
 }
 
 #[test]

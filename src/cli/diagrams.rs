@@ -31,7 +31,7 @@ fn newest_container(session: &Session) -> Option<String> {
 
 /// The diagram that follows a state-changing command in the REPL (also after a refusal:
 /// the refused edge is drawn with its reason).
-pub fn after(session: &mut Session, inv: &Invocation, _code: i32) -> Option<String> {
+pub fn after(session: &mut Session, inv: &Invocation, code: i32) -> Option<String> {
     let style = session.opts.style;
     match inv.verb {
         Verb::Run
@@ -51,6 +51,25 @@ pub fn after(session: &mut Session, inv: &Invocation, _code: i32) -> Option<Stri
             let name = inv.args.first()?;
             let view = session.engine.cow_view(name).ok()?;
             (!view.rows.is_empty()).then(|| render_cow(&view, &style))
+        }
+        // What went into the result, once it exists. Without -o the archive went to
+        // stdout, where a diagram would corrupt it: none then.
+        Verb::Commit if code == 0 => {
+            let e = &session.engine;
+            let view = e
+                .commit_view(inv.args.first()?, inv.args.get(1).map(String::as_str))
+                .ok()?;
+            Some(crate::render::commit::render_commit(&view, &style))
+        }
+        Verb::Save if code == 0 => {
+            let target = inv.flags.string("output")?;
+            let view = session.engine.save_view(&inv.args, target).ok()?;
+            Some(crate::render::archive::render_save(&view, &style))
+        }
+        Verb::Export if code == 0 => {
+            let target = inv.flags.string("output")?;
+            let view = session.engine.export_view(inv.args.first()?, target).ok()?;
+            Some(crate::render::archive::render_export(&view, &style))
         }
         _ => None,
     }

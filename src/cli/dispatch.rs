@@ -11,6 +11,7 @@ use crate::engine::run::RunOutcome;
 use crate::engine::stats::StatsOptions;
 use crate::engine::{Engine, EngineError};
 use crate::util::Output;
+use crate::util::stdio::{ArchiveStreams, TerminalStreams};
 
 /// Runs every command on the line; the line's exit status is the last command's.
 pub fn run_line(session: &mut Session, line: &str) -> LineOutcome {
@@ -184,9 +185,16 @@ fn run_invocation(session: &mut Session, inv: &Invocation) -> (Output, i32, bool
                 Ok(e.cmd_image_prune(all, confirmed, out))
             })
         }
-        Verb::Save | Verb::Load | Verb::Export | Verb::Import if session.host_dir.is_some() => {
+        Verb::Save | Verb::Load | Verb::Export | Verb::Import => {
+            // A lesson's relative archive paths land in its own scratch dir.
             let inv = super::host_paths::in_host_dir(inv, session.host_dir.as_deref());
-            engine_call(session, &mut out, |e, out| Ok(engine_verb(e, &inv, out)))
+            // Archive verbs may stream through the process's stdin/stdout.
+            let mut streams = std::mem::replace(&mut session.streams, Box::new(TerminalStreams));
+            let code = engine_call(session, &mut out, |e, out| {
+                Ok(archive_verb(e, &inv, streams.as_mut(), out))
+            });
+            session.streams = streams;
+            code
         }
         _ => engine_call(session, &mut out, |e, out| Ok(engine_verb(e, inv, out))),
     };
@@ -239,6 +247,31 @@ fn run_or_create(session: &mut Session, inv: &Invocation, out: &mut Output) -> i
             1
         }
         Err(e) => run_error(&e, out, verb),
+    }
+}
+
+/// save, load, export, import: engine commands that may use stdin/stdout for the archive.
+fn archive_verb(
+    e: &mut Engine,
+    inv: &Invocation,
+    streams: &mut dyn ArchiveStreams,
+    out: &mut Output,
+) -> i32 {
+    let f = &inv.flags;
+    let args = &inv.args;
+    let first = args.first().map(String::as_str).unwrap_or_default();
+    match inv.verb {
+        Verb::Save => e.cmd_save(args, f.string("output"), streams, out),
+        Verb::Load => e.cmd_load(f.string("input"), f.is_set("quiet"), streams, out),
+        Verb::Export => e.cmd_export(first, f.string("output"), streams, out),
+        _ => e.cmd_import(
+            first,
+            args.get(1).map(String::as_str),
+            f.string("message"),
+            f.list("change"),
+            streams,
+            out,
+        ),
     }
 }
 
@@ -362,16 +395,6 @@ fn engine_verb(e: &mut Engine, inv: &Invocation, out: &mut Output) -> i32 {
                 quiet: f.is_set("quiet"),
                 format: f.string("format").map(str::to_string),
             },
-            out,
-        ),
-        Verb::Save => e.cmd_save(args, f.string("output"), out),
-        Verb::Load => e.cmd_load(f.string("input"), f.is_set("quiet"), out),
-        Verb::Export => e.cmd_export(&args[0], f.string("output"), out),
-        Verb::Import => e.cmd_import(
-            &args[0],
-            args.get(1).map(String::as_str),
-            f.string("message"),
-            f.list("change"),
             out,
         ),
         Verb::Version => {

@@ -4,6 +4,7 @@ use crate::engine::Engine;
 use crate::engine::state::Transition;
 use crate::render::style::Style;
 use crate::util::Output;
+use crate::util::stdio::{ArchiveStreams, TerminalStreams};
 
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -50,6 +51,9 @@ pub struct Session {
     pub host_dir: Option<std::path::PathBuf>,
     /// A lesson started with `lesson NAME`: it reads the lines until it ends.
     pub lesson: Option<Box<crate::lesson::repl::ReplLesson>>,
+    /// Where `save`/`export` without -o write and `load`/`import -` read: the terminal
+    /// (nothing) unless batch mode hands over the process's own stdin/stdout.
+    pub streams: Box<dyn ArchiveStreams>,
 }
 
 impl Session {
@@ -62,6 +66,7 @@ impl Session {
             recording: None,
             host_dir: None,
             lesson: None,
+            streams: Box::new(TerminalStreams),
         }
     }
 

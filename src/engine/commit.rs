@@ -13,6 +13,8 @@ use crate::image::go_config::{DOCKER_VERSION, GoConfig, NewImage, apply_changes}
 use crate::image::layer_tar::{EMPTY_TAR_DIFF_ID, TarOptions, write_upper_tar};
 use crate::image::reference::Reference;
 use crate::util::Output;
+use crate::util::testpoint::pause_point;
+use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Default)]
 pub struct CommitOptions {
@@ -67,12 +69,17 @@ impl Engine {
             .join(format!("commit-{}.tar", &self.new_id()[..16]));
         let result = (|| {
             let file = File::create(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
-            let w = write_upper_tar(upper, BufWriter::new(file), self.tar_options())
-                .map_err(|e| EngineError::Daemon(e.to_string()))?;
+            let w = write_upper_tar(
+                upper,
+                BufWriter::with_capacity(1 << 20, file),
+                self.tar_options(),
+            )
+            .map_err(|e| EngineError::Daemon(e.to_string()))?;
+            // Not synced: the tar is read back at once and removed; the layer's own files
+            // are what must last.
             w.into_inner()
-                .map_err(|e| EngineError::io(&tmp, e.into_error()))?
-                .sync_all()
-                .map_err(|e| EngineError::io(&tmp, e))?;
+                .map_err(|e| EngineError::io(&tmp, e.into_error()))?;
+            pause_point("commit:after-tar");
             let file = File::open(&tmp).map_err(|e| EngineError::io(&tmp, e))?;
             Ok(self.store.import_layer(parent_chain, file)?)
         })();
@@ -94,6 +101,7 @@ impl Engine {
             None => None,
         };
         let c = self.container_by_id(&id)?;
+        let _txn = self.store.begin_txn("commit")?;
         let freeze = o.pause && c.status() == ContainerStatus::Running;
         let spec = self.launch_spec(&c)?;
         if freeze {
@@ -123,6 +131,7 @@ impl Engine {
             self.runtime.thaw(&spec)?;
         }
         let (parent, layer) = layer?;
+        pause_point("commit:after-layer");
 
         let created = super::container::docker_time(Some(self.now()));
         let mut config = container_go_config(&c, &parent);
@@ -155,8 +164,13 @@ impl Engine {
             rootfs,
         };
         let bytes = serde_json::to_vec(&image).map_err(|e| EngineError::Daemon(e.to_string()))?;
-        let new_id = self.store.put_image_config(&bytes)?;
+        // The parent link first: a crash then leaves a stray metadata dir, never an image
+        // whose parent is unknown (rmi of the parent would not see it as a child).
+        let new_id = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
         self.store.set_image_parent(&new_id, &c.image_id)?;
+        pause_point("commit:after-parent-link");
+        self.store.put_image_config(&bytes)?;
+        pause_point("commit:after-config");
         if let Some(r) = reference {
             self.store.set_tag(&r, &new_id)?;
         }

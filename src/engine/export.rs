@@ -1,4 +1,4 @@
-//! `export -o FILE CONTAINER`: the container's merged filesystem as one flat tar — no layers,
+//! `export [-o FILE] CONTAINER`: the container's merged filesystem as one flat tar — no layers,
 //! no config, whiteouts applied (what is deleted is simply absent). The merged view is the
 //! user-space union (backend::sim::unionfs), which reads both whiteout forms, so the same code
 //! serves a stopped kernel container whose overlay is no longer mounted.
@@ -13,22 +13,38 @@ use super::Engine;
 use super::error::{EngineError, EngineResult};
 use crate::backend::sim::unionfs::{FileKind, UnionFs};
 use crate::util::Output;
+use crate::util::stdio::ArchiveStreams;
+use crate::util::testpoint::pause_point;
 
-/// Docker's refusal to write a tar to a terminal; in the REPL we never write archives to
-/// the screen, so `-o` is required (a deliberate departure: there is no redirect here).
+/// Docker 20.10's refusal to write a tar to a terminal (docker/cli image/save.go,
+/// container/export.go), for `save` and `export` without `-o` when stdout is one.
 pub const COWARDLY: &str = "cowardly refusing to save to a terminal. Use the -o flag or redirect";
 
 impl Engine {
-    pub fn cmd_export(&mut self, name: &str, output: Option<&str>, out: &mut Output) -> i32 {
-        let Some(path) = output else {
-            out.errln(COWARDLY);
-            out.errln("(dockerlings: archives are written with -o FILE only)");
-            return 1;
+    /// Without `-o` the tar goes to stdout, as Docker's does — unless stdout is a terminal.
+    pub fn cmd_export(
+        &mut self,
+        name: &str,
+        output: Option<&str>,
+        streams: &mut dyn ArchiveStreams,
+        out: &mut Output,
+    ) -> i32 {
+        let stdout = match output {
+            Some(path) => {
+                if let Err(e) = validate_output_path(Path::new(path)) {
+                    out.errln(&format!("failed to export container: {e}"));
+                    return 1;
+                }
+                None
+            }
+            None => match streams.stdout() {
+                Some(w) => Some(w),
+                None => {
+                    out.errln(COWARDLY);
+                    return 1;
+                }
+            },
         };
-        if let Err(e) = validate_output_path(Path::new(path)) {
-            out.errln(&format!("failed to export container: {e}"));
-            return 1;
-        }
         let Some(id) = self.resolve_container(name) else {
             out.errln(&EngineError::NoSuchContainer(name.to_string()).to_string());
             return 1;
@@ -37,7 +53,7 @@ impl Engine {
         let result = (|| -> EngineResult<()> {
             let plan = self.store.rootfs_plan(&id)?;
             let fs = UnionFs::new(plan.lower_dirs.clone(), plan.upper.clone());
-            write_file_atomically(Path::new(path), |w| {
+            let write = |w: &mut dyn Write| -> io::Result<()> {
                 let mut builder = Builder::new(w);
                 export_dir(
                     &fs,
@@ -47,7 +63,12 @@ impl Engine {
                     &mut HashMap::new(),
                 )?;
                 builder.into_inner().map(|_| ())
-            })
+            };
+            match (stdout, output) {
+                (Some(w), _) => write_stream(w, |w| write(w)),
+                (None, Some(path)) => write_file_atomically(Path::new(path), |w| write(w)),
+                (None, None) => Ok(()),
+            }
         })();
         match result {
             Ok(()) => 0,
@@ -143,6 +164,20 @@ pub fn validate_output_path(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes an archive to a stream (stdout), through a large buffer, flushed at the end.
+pub fn write_stream(
+    stream: Box<dyn Write + '_>,
+    write: impl FnOnce(&mut io::BufWriter<Box<dyn Write + '_>>) -> io::Result<()>,
+) -> EngineResult<()> {
+    let mut w = io::BufWriter::with_capacity(STREAM_BUFFER, stream);
+    write(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| EngineError::io("/dev/stdout", e))
+}
+
+/// Buffer for archive streams: big enough that a pipe sees few, large writes.
+pub const STREAM_BUFFER: usize = 1 << 20;
+
 /// Writes `path` through a temporary file beside it, renamed into place once complete, so a
 /// failure never leaves a truncated archive. Mode 0600, as Docker's `-o` files.
 pub fn write_file_atomically(
@@ -166,10 +201,11 @@ pub fn write_file_atomically(
             .truncate(true)
             .mode(0o600)
             .open(&tmp)?;
-        let mut w = io::BufWriter::new(file);
+        let mut w = io::BufWriter::with_capacity(STREAM_BUFFER, file);
         write(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
+        pause_point("save:before-rename");
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {

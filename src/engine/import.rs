@@ -1,7 +1,8 @@
-//! `import FILE [REPO[:TAG]] [-m MSG] [-c INSTR]`: a flat tar (from `export`, typically)
+//! `import FILE|- [REPO[:TAG]] [-m MSG] [-c INSTR]`: a flat tar (from `export`, typically)
 //! becomes a one-layer image with no parent; no CMD unless `-c` gives one
 //! (moby daemon/images/image_import.go).
 use std::fs::File;
+use std::io::Read;
 
 use super::Engine;
 use super::error::{EngineError, EngineResult};
@@ -9,6 +10,7 @@ use crate::image::config::{History, RootFs};
 use crate::image::go_config::{DOCKER_VERSION, GoConfig, NewImage, apply_changes};
 use crate::image::reference::Reference;
 use crate::util::Output;
+use crate::util::stdio::ArchiveStreams;
 
 impl Engine {
     pub fn cmd_import(
@@ -17,20 +19,39 @@ impl Engine {
         repo: Option<&str>,
         message: Option<&str>,
         changes: &[String],
+        streams: &mut dyn ArchiveStreams,
         out: &mut Output,
     ) -> i32 {
-        // The client opens the file (docker/cli image/import.go), in Go's words.
-        if source != "-"
-            && !source.contains("://")
-            && let Err(e) = File::open(source)
-        {
+        if source.contains("://") {
+            // Deliberate departure: no URL download inside the REPL.
             out.errln(&format!(
-                "open {source}: {}",
-                super::load::go_error_text(&e)
+                "Error response from daemon: dockerlings imports from a file or stdin only, not {source:?}"
             ));
             return 1;
         }
-        match self.import(source, repo, message, changes) {
+        let imported = if source == "-" {
+            // Docker would read a terminal too; we refuse it (nothing could end the tar).
+            match streams.stdin() {
+                Ok(stdin) => self.import(stdin, repo, message, changes),
+                Err(why) => {
+                    out.errln(super::load::stdin_refusal_text(why, "import"));
+                    return 1;
+                }
+            }
+        } else {
+            // The client opens the file (docker/cli image/import.go), in Go's words.
+            match File::open(source) {
+                Ok(file) => self.import(file, repo, message, changes),
+                Err(e) => {
+                    out.errln(&format!(
+                        "open {source}: {}",
+                        super::load::go_error_text(&e)
+                    ));
+                    return 1;
+                }
+            }
+        };
+        match imported {
             Ok(id) => {
                 out.outln(&id);
                 0
@@ -44,27 +65,21 @@ impl Engine {
 
     fn import(
         &mut self,
-        source: &str,
+        tar: impl Read,
         repo: Option<&str>,
         message: Option<&str>,
         changes: &[String],
     ) -> EngineResult<String> {
-        if source == "-" || source.contains("://") {
-            // Deliberate departure: no stdin stream or URL download inside the REPL.
-            return Err(EngineError::Daemon(format!(
-                "dockerlings imports from a file only, not {source:?}"
-            )));
-        }
         let reference = match repo {
             Some(r) => Some(Reference::parse(r).map_err(|e| EngineError::Daemon(e.to_string()))?),
             None => None,
         };
+        let _txn = self.store.begin_txn("import")?;
         let mut config = GoConfig::default();
         apply_changes(&mut config, changes).map_err(|e| EngineError::Daemon(e.to_string()))?;
-        let file = File::open(source).map_err(|e| EngineError::io(source, e))?;
         let layer = self
             .store
-            .import_layer(None, file)
+            .import_layer(None, tar)
             .map_err(|e| EngineError::Daemon(e.to_string()))?;
         // The CLI streams the file, so the daemon's source is "-".
         let msg = match message {

@@ -1,9 +1,9 @@
-//! `load -i FILE`: images from an archive (Docker's legacy layout, Docker ≥ 25's, or plain
-//! OCI). Everything is unpacked and verified in the store's tmp/ before anything is
+//! `load [-i FILE]` (stdin without -i): images from an archive (Docker's legacy layout,
+//! Docker ≥ 25's, or plain OCI; layers plain or gzip). Everything is unpacked and verified in the store's tmp/ before anything is
 //! registered, and layers this load registered are released again if it fails half-way,
 //! so a corrupt or hostile archive leaves the store as it was.
 use std::fs::File;
-use std::path::Path;
+use std::io::Read;
 
 use super::Engine;
 use super::error::{EngineError, EngineResult};
@@ -11,6 +11,8 @@ use crate::image::archive::{ArchiveError, read_archive, unpack_archive};
 use crate::image::reference::Reference;
 use crate::store::StoreError;
 use crate::util::Output;
+use crate::util::stdio::{ArchiveStreams, StdinRefusal};
+use crate::util::testpoint::pause_point;
 
 /// What `load` prints when it fails: Docker's client-side wording for the file and the
 /// unpack, the daemon's for the rest.
@@ -28,6 +30,20 @@ impl From<StoreError> for LoadError {
     }
 }
 
+/// Why stdin gave no archive. Docker's words for a terminal; when the batch script itself
+/// comes from stdin there is no archive after it (dockerlings only: Docker has no scripts).
+pub(super) fn stdin_refusal_text(why: StdinRefusal, verb: &str) -> &'static str {
+    match (why, verb) {
+        (StdinRefusal::Terminal, "load") => "requested load from stdin, but stdin is empty",
+        (StdinRefusal::Terminal, _) => {
+            "dockerlings: stdin is the terminal; give a file, or pipe the tar into a batch run (dockerlings -c 'import - NAME' < FILE)"
+        }
+        (StdinRefusal::Script, _) => {
+            "dockerlings: stdin carries the script itself, so no archive can be read from it; give a file (-i FILE), or the script with -c"
+        }
+    }
+}
+
 /// Go's wording of an open error ("no such file or directory").
 pub(super) fn go_error_text(e: &std::io::Error) -> String {
     let text = e.to_string();
@@ -40,13 +56,28 @@ pub(super) fn go_error_text(e: &std::io::Error) -> String {
 }
 
 impl Engine {
-    pub fn cmd_load(&mut self, input: Option<&str>, quiet: bool, out: &mut Output) -> i32 {
-        let Some(path) = input else {
-            out.errln("requested load from stdin, but stdin is empty");
-            out.errln("(dockerlings: archives are read with -i FILE only)");
-            return 1;
+    /// Without `-i` the archive is read from stdin, as Docker's is — unless stdin is a
+    /// terminal, or carries the batch script itself.
+    pub fn cmd_load(
+        &mut self,
+        input: Option<&str>,
+        quiet: bool,
+        streams: &mut dyn ArchiveStreams,
+        out: &mut Output,
+    ) -> i32 {
+        let loaded = match input {
+            Some(path) => File::open(path)
+                .map_err(|e| LoadError::Plain(format!("open {path}: {}", go_error_text(&e))))
+                .and_then(|file| self.load(file)),
+            None => match streams.stdin() {
+                Ok(stdin) => self.load(stdin),
+                Err(why) => {
+                    out.errln(stdin_refusal_text(why, "load"));
+                    return 1;
+                }
+            },
         };
-        match self.load(Path::new(path)) {
+        match loaded {
             Ok(lines) => {
                 if !quiet {
                     for l in lines {
@@ -62,21 +93,20 @@ impl Engine {
         }
     }
 
-    fn load(&mut self, path: &Path) -> Result<Vec<String>, LoadError> {
-        let file = File::open(path).map_err(|e| {
-            LoadError::Plain(format!("open {}: {}", path.display(), go_error_text(&e)))
-        })?;
+    fn load(&mut self, archive: impl Read) -> Result<Vec<String>, LoadError> {
+        let _txn = self.store.begin_txn("load")?;
         let scratch = self.store.scratch_dir()?;
-        let images = unpack_archive(file, scratch.path())
+        let images = unpack_archive(archive, scratch.path())
             .and_then(|links| read_archive(scratch.path(), &links))
             .map_err(|e| self.archive_error(e))?;
+        pause_point("load:after-unpack");
         let mut lines = Vec::new();
         let mut registered: Vec<String> = Vec::new();
         let result = (|| -> EngineResult<()> {
             for image in &images {
                 let mut parent: Option<String> = None;
-                for layer_path in &image.layers {
-                    let f = File::open(layer_path).map_err(|e| EngineError::io(layer_path, e))?;
+                for layer in &image.layers {
+                    let f = layer.open().map_err(|e| EngineError::io(&layer.path, e))?;
                     // Known chains are not ours to release on failure.
                     let before = self.store.list_layers()?;
                     let layer = self.store.import_layer(parent.as_deref(), f)?;
@@ -84,6 +114,7 @@ impl Engine {
                         registered.push(layer.chain_id.clone());
                     }
                     parent = Some(layer.chain_id);
+                    pause_point("load:after-layer");
                 }
             }
             Ok(())
@@ -96,6 +127,7 @@ impl Engine {
         }
         for image in images {
             let id = self.store.put_image_config(&image.config)?;
+            pause_point("load:after-config");
             if image.tags.is_empty() {
                 lines.push(format!("Loaded image ID: {id}"));
             }
@@ -122,6 +154,10 @@ impl Engine {
 
     fn archive_error(&mut self, e: ArchiveError) -> LoadError {
         match e {
+            // Nothing at all (an empty stdin): the daemon's tar reader hits EOF at once.
+            ArchiveError::NotImageArchive { first_dir } if first_dir.is_empty() => {
+                LoadError::Engine(EngineError::Daemon("unexpected EOF".to_string()))
+            }
             // Docker's legacy loader then looks for <first dir>/json in its unpack dir.
             // We add a line saying what the file is (a deliberate, friendlier departure).
             ArchiveError::NotImageArchive { first_dir } => {

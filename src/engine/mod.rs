@@ -17,6 +17,7 @@ pub mod exec;
 pub mod export;
 pub mod history;
 pub mod image_prune;
+pub mod image_views;
 pub mod images;
 pub mod import;
 pub mod info;
@@ -85,7 +86,7 @@ impl Engine {
             changed: false,
         };
         engine.begin()?;
-        let result = engine.ensure_base_images();
+        let result = engine.recover().and_then(|()| engine.ensure_base_images());
         engine.end()?;
         result?;
         Ok(engine)
@@ -97,6 +98,17 @@ impl Engine {
 
     pub fn root(&self) -> &Path {
         self.store.root()
+    }
+
+    /// Clears what a process killed in this root left behind and finishes its rmi.
+    fn recover(&mut self) -> EngineResult<()> {
+        let done = self.store.recover()?;
+        for what in &done.unfinished {
+            if let Some(id) = what.strip_prefix("rmi ") {
+                self.finish_rmi(id)?;
+            }
+        }
+        Ok(())
     }
 
     fn ensure_base_images(&mut self) -> EngineResult<()> {

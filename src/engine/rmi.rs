@@ -6,6 +6,7 @@ use super::images::chain_ids;
 use super::ps::short_image_id;
 use crate::image::reference::Reference;
 use crate::util::Output;
+use crate::util::testpoint::pause_point;
 
 struct Conflict {
     error: EngineError,
@@ -95,6 +96,8 @@ impl Engine {
             .store
             .resolve_image(name)
             .ok_or_else(|| EngineError::NoSuchImage(name.to_string()))?;
+        // Should this process die half-way, the next one finishes the deletion (recover).
+        let _txn = self.store.begin_txn(&format!("rmi {id}"))?;
         let hex = id.strip_prefix("sha256:").unwrap_or(&id);
         // moby's isImageIDPrefix.
         let by_id = id.starts_with(name) || hex.starts_with(name);
@@ -114,6 +117,7 @@ impl Engine {
             let reference =
                 Reference::parse(name).map_err(|e| EngineError::Daemon(e.to_string()))?;
             self.store.remove_tag(&reference)?;
+            pause_point("rmi:after-untag");
             self.mark_changed();
             records.push(format!("Untagged: {}", reference.familiar()));
             if !self.image_tags(&id).is_empty() {
@@ -153,6 +157,22 @@ impl Engine {
             records.push(format!("Deleted: {chain}"));
         }
         Ok(records)
+    }
+
+    /// Finishes an rmi of `id` that a killed process began: the image is deleted when it
+    /// is still there, untagged, and nothing stops its deletion — the decision that rmi
+    /// takes after untagging. An image that still has a tag was only being untagged.
+    pub(super) fn finish_rmi(&mut self, id: &str) -> EngineResult<()> {
+        if self.store.image_config_bytes(id).is_err()
+            || !self.image_tags(id).is_empty()
+            || self.delete_conflict(id, false, true).is_some()
+        {
+            return Ok(());
+        }
+        let in_use = self.chains_in_use()?;
+        self.store.delete_image(id, &in_use)?;
+        self.mark_changed();
+        Ok(())
     }
 
     /// Every layer chain a container's writable layer sits on: never deleted under it.

@@ -1,4 +1,4 @@
-//! `save -o FILE IMAGE...`: the images with all their layers, in Docker ≥ 25's archive
+//! `save [-o FILE] IMAGE...`: the images with all their layers, in Docker ≥ 25's archive
 //! layout (see image::archive). Layer blobs are the store's byte-exact layer tars, so the
 //! archive's digests are the images' diffIDs and real Docker loads it.
 use sha2::{Digest, Sha256};
@@ -6,24 +6,43 @@ use std::path::Path;
 
 use super::Engine;
 use super::error::{EngineError, EngineResult};
-use super::export::{COWARDLY, validate_output_path, write_file_atomically};
+use super::export::{COWARDLY, validate_output_path, write_file_atomically, write_stream};
 use super::images::chain_ids;
 use crate::image::archive::{SaveImage, SaveLayer, write_save};
 use crate::image::reference::Reference;
 use crate::util::Output;
+use crate::util::stdio::ArchiveStreams;
 
 impl Engine {
-    pub fn cmd_save(&mut self, names: &[String], output: Option<&str>, out: &mut Output) -> i32 {
-        let Some(path) = output else {
-            out.errln(COWARDLY);
-            out.errln("(dockerlings: archives are written with -o FILE only)");
-            return 1;
+    /// Without `-o` the archive goes to stdout, as Docker's does — unless stdout is a
+    /// terminal (checked first, by the client).
+    pub fn cmd_save(
+        &mut self,
+        names: &[String],
+        output: Option<&str>,
+        streams: &mut dyn ArchiveStreams,
+        out: &mut Output,
+    ) -> i32 {
+        let written = match output {
+            Some(path) => {
+                if let Err(e) = validate_output_path(Path::new(path)) {
+                    out.errln(&format!("failed to save image: {e}"));
+                    return 1;
+                }
+                self.save_images(names).and_then(|images| {
+                    write_file_atomically(Path::new(path), |w| write_save(&images, w).map(|_| ()))
+                })
+            }
+            None => {
+                let Some(stdout) = streams.stdout() else {
+                    out.errln(COWARDLY);
+                    return 1;
+                };
+                self.save_images(names)
+                    .and_then(|images| write_stream(stdout, |w| write_save(&images, w).map(|_| ())))
+            }
         };
-        if let Err(e) = validate_output_path(Path::new(path)) {
-            out.errln(&format!("failed to save image: {e}"));
-            return 1;
-        }
-        match self.save(names, Path::new(path)) {
+        match written {
             Ok(()) => 0,
             Err(e) => {
                 out.errln(&e.to_string());
@@ -32,7 +51,7 @@ impl Engine {
         }
     }
 
-    fn save(&self, names: &[String], path: &Path) -> EngineResult<()> {
+    fn save_images(&self, names: &[String]) -> EngineResult<Vec<SaveImage<'_>>> {
         let store = &self.store;
         // moby's reference store says "reference does not exist", without the name.
         let mut images: Vec<SaveImage> = Vec::new();
@@ -79,6 +98,7 @@ impl Engine {
                 .zip(diff_ids)
                 .map(|(chain, diff_id)| SaveLayer {
                     diff_id,
+                    len: store.layer_tar(&chain).ok().map(|r| r.tar_len()),
                     open: Box::new(move || {
                         store
                             .layer_tar(&chain)
@@ -93,6 +113,6 @@ impl Engine {
                 layers,
             });
         }
-        write_file_atomically(path, |w| write_save(&images, w).map(|_| ()))
+        Ok(images)
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! Streamed: file contents go straight from disk to the writer, never held in memory.
 use std::fs::{self, File, Metadata};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
@@ -151,8 +151,11 @@ fn walk<W: Write>(
             h.set_entry_type(EntryType::Regular);
             h.set_size(meta.len());
             let file = File::open(&host).map_err(io_err(&host))?;
+            // One large read at a time (io::copy alone reads 8 KiB), and never more than
+            // the header announced.
+            let data = io::BufReader::with_capacity(1 << 20, file).take(meta.len());
             builder
-                .append_data(&mut h, &rel, file)
+                .append_data(&mut h, &rel, data)
                 .map_err(io_err(&host))?;
         } else if ft.is_char_device() || ft.is_block_device() || ft.is_fifo() {
             let kind = if ft.is_char_device() {

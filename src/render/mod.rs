@@ -1,7 +1,9 @@
 //! Pure renderers: a view of engine state in, diagram text out. No I/O, no clock, no globals;
 //! width, colour and ASCII come in through `Style`.
 pub mod arch;
+pub mod archive;
 pub mod canvas;
+pub mod commit;
 pub mod cow;
 pub mod disk;
 pub mod frame;
@@ -145,6 +147,42 @@ mod colour_tests {
                 }],
             };
             disk::render_disk(&view, s)
+        });
+        both(|s| {
+            let view = commit::CommitView {
+                container: "cow".into(),
+                image_id: format!("sha256:{}", "b".repeat(64)),
+                tag: Some("cowimg:v1".into()),
+                parent: "busybox".into(),
+                kept: vec![(format!("sha256:{}", "a".repeat(64)), 1_000)],
+                new_layer: Some(commit::NewLayer {
+                    diff_id: format!("sha256:{}", "c".repeat(64)),
+                    size: 10,
+                    written: 1,
+                    whiteouts: 1,
+                    opaque: 0,
+                }),
+            };
+            commit::render_commit(&view, s)
+        });
+        both(|s| {
+            let layers = vec![(format!("sha256:{}", "a".repeat(64)), 1_000)];
+            let save = archive::SaveView {
+                target: "x.tar".into(),
+                images: vec![archive::SavedImage {
+                    name: "busybox".into(),
+                    config_id: format!("sha256:{}", "b".repeat(64)),
+                    layers: layers.clone(),
+                }],
+            };
+            let export = archive::ExportView {
+                target: "e.tar".into(),
+                container: "cow".into(),
+                image: "busybox".into(),
+                writable_changes: 2,
+                layers,
+            };
+            archive::render_save(&save, s) + &archive::render_export(&export, s)
         });
     }
 }

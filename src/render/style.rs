@@ -212,6 +212,14 @@ pub fn wrap(text: &str, width: usize, style: &Style) -> Vec<String> {
     lines
 }
 
+/// `wrap`, each line painted.
+pub fn wrap_painted(text: &str, width: usize, style: &Style, paint: Paint) -> Vec<String> {
+    wrap(text, width, style)
+        .into_iter()
+        .map(|l| style.paint(&l, paint))
+        .collect()
+}
+
 /// Wraps `text` with a hanging indent: the first line starts with `head`, the rest are indented
 /// to line up under the text after it.
 pub fn wrap_hanging(head: &str, text: &str, width: usize, style: &Style) -> Vec<String> {

@@ -35,6 +35,26 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
+/// Copies up to `len` bytes of `from` into `to` through one large buffer (io::copy's 8 KiB
+/// would mean a write per 8 KiB of a layer). Returns the bytes copied.
+fn copy_payload(from: &mut impl Read, len: u64, to: &mut File) -> io::Result<u64> {
+    const BUF: usize = 256 * 1024;
+    let mut buf = vec![0u8; BUF.min(usize::try_from(len).unwrap_or(BUF)).max(1)];
+    let mut left = len;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(buf.len()));
+        let n = match from.read(&mut buf[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        to.write_all(&buf[..n])?;
+        left -= n as u64;
+    }
+    Ok(len - left)
+}
+
 /// Overrides carried from GNU long-name and PAX entries to the entry that follows.
 #[derive(Default)]
 struct Pending {
@@ -124,7 +144,7 @@ pub(crate) fn extract_layer(
         if is_regular && !(whiteout && backend == BackendKind::Linux) {
             remove_existing(&target, false)?;
             let mut file = File::create(&target).map_err(|e| StoreError::io(&target, e))?;
-            let copied = io::copy(&mut (&mut reader).take(entry_size), &mut file)
+            let copied = copy_payload(&mut reader, entry_size, &mut file)
                 .map_err(|e| StoreError::io(&target, e))?;
             if copied != entry_size {
                 return Err(StoreError::BadArchive(format!("{name}: truncated")));

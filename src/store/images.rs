@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::ids::{chain_id, digest};
 use super::{Store, StoreError, StoreResult};
 use crate::image::config::ImageConfig;
+use crate::util::testpoint::pause_point;
 
 fn hex_of(id: &str) -> &str {
     id.strip_prefix("sha256:").unwrap_or(id)
@@ -102,6 +103,7 @@ impl Store {
         }
         let path = self.config_path(id);
         fs::remove_file(&path).map_err(|e| StoreError::io(&path, e))?;
+        pause_point("rmi:after-config");
         let _ = fs::remove_dir_all(self.metadata_dir(id));
         let mut removed = Vec::new();
         for chain in self.image_chain_ids(&config).iter().rev() {
@@ -110,6 +112,7 @@ impl Store {
             }
             if self.layer(chain).is_ok() {
                 self.remove_layer(chain)?;
+                pause_point("rmi:after-layer");
                 removed.push(chain.clone());
             }
         }

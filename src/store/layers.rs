@@ -9,6 +9,7 @@ use super::ids::chain_id;
 use super::tarsplit::{LayerTarReader, Recorder, parse_records};
 use super::{Store, StoreError, StoreResult};
 use crate::image::config::ImageConfig;
+use crate::util::testpoint::pause_point;
 
 const TAR_SPLIT: &str = "tar-split.json";
 
@@ -54,6 +55,9 @@ impl Store {
         let split_path = db_dir.join(TAR_SPLIT);
         let split_file = File::create(&split_path).map_err(|e| StoreError::io(&split_path, e))?;
         let mut recorder = Recorder::new(BufWriter::new(split_file));
+        // Headers are read 512 bytes at a time: buffer the stream (a no-op cost when the
+        // caller's reader is buffered already).
+        let tar = std::io::BufReader::with_capacity(1 << 20, tar);
         let extracted = extract_layer(tar, &diff, &mut recorder, self.backend)?;
         recorder
             .finish()
@@ -82,6 +86,7 @@ impl Store {
         let overlay_dir = self.overlay_root().join(&cache_id);
         fs::rename(&layer_dir, &overlay_dir).map_err(|e| StoreError::io(&overlay_dir, e))?;
         self.add_short_link(&link, &cache_id)?;
+        pause_point("store:layer-before-register");
         // The commit point: from here on the layer exists.
         let registered = self.layerdb_dir(&chain);
         fs::rename(&db_dir, &registered).map_err(|e| StoreError::io(&registered, e))?;
@@ -198,6 +203,7 @@ impl Store {
         let db = self.layerdb_dir(chain_id);
         let trash = self.tmp_dir().join(format!("rm-{}", self.random_hex(8)));
         fs::rename(&db, &trash).map_err(|e| StoreError::io(&db, e))?;
+        pause_point("store:layer-unregistered");
         let _ = fs::remove_dir_all(&trash);
         if let Some(link) = link {
             let _ = fs::remove_file(self.overlay_root().join("l").join(link));

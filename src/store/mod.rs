@@ -9,6 +9,7 @@ mod extract;
 mod ids;
 mod images;
 mod layers;
+mod recover;
 mod rwlayer;
 mod tags;
 mod tarsplit;
@@ -24,6 +25,7 @@ pub use atomic::{StoreLock, dir_size, write_file_atomic};
 pub use error::StoreError;
 pub use ids::{chain_id, short_link_from_bytes};
 pub use layers::LayerInfo;
+pub use recover::{Recovered, Txn};
 pub use rwlayer::InitFiles;
 pub use tarsplit::LayerTarReader;
 

@@ -86,6 +86,18 @@ impl LayerTarReader {
         }
     }
 
+    /// The length of the tar, from the records alone (no payload is read).
+    pub fn tar_len(&self) -> u64 {
+        self.records
+            .as_slice()
+            .iter()
+            .map(|r| match r {
+                Record::Raw { hex } => hex.len() as u64 / 2,
+                Record::File { size, .. } => *size,
+            })
+            .sum()
+    }
+
     fn next_source(&mut self) -> io::Result<Option<Box<dyn Read>>> {
         let Some(record) = self.records.next() else {
             return Ok(None);

@@ -224,6 +224,8 @@ var/fresh 644 6 bytes
             .unwrap();
         assert_eq!(sha(&again), layer.diff_id);
         assert_eq!(&again, bytes);
+        let len = store.layer_tar(&layer.chain_id).unwrap().tar_len();
+        assert_eq!(len, bytes.len() as u64, "the length known without reading");
     }
 
     let dup = store.import_layer(None, base_bytes.as_slice()).unwrap();
@@ -490,4 +492,61 @@ fn linux_store_turns_whiteouts_into_kernel_form_when_root() {
         .read_to_end(&mut again)
         .unwrap();
     assert_eq!(again, top_bytes);
+}
+
+#[test]
+fn recover_releases_what_an_unfinished_transaction_left_and_keeps_what_images_need() {
+    let (dir, store) = open_sim();
+    let kept = store.import_layer(None, base_tar().as_slice()).unwrap();
+    let config = format!(
+        r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#,
+        kept.diff_id
+    );
+    store.put_image_config(config.as_bytes()).unwrap();
+    // A load killed after registering a layer on top, and after leaving a stray dir.
+    let txn = store.begin_txn("load").unwrap();
+    let stray = store
+        .import_layer(
+            Some(&kept.chain_id),
+            tar_of(&[entry("x", EntryType::Regular, 0o644, None, b"x")]).as_slice(),
+        )
+        .unwrap();
+    fs::create_dir_all(dir.path().join("overlay2/deadbeef/diff")).unwrap();
+    // A commit killed between its parent link and its config.
+    let stray_image = format!("sha256:{}", "e".repeat(64));
+    store.set_image_parent(&stray_image, &kept.diff_id).unwrap();
+    std::mem::forget(txn);
+    assert_eq!(store.recover().unwrap().unfinished, ["load"]);
+    assert!(
+        store.layer(&stray.chain_id).is_err(),
+        "the unneeded layer is released"
+    );
+    assert!(!dir.path().join("overlay2").join(&stray.cache_id).exists());
+    assert!(!dir.path().join("overlay2/deadbeef").exists());
+    assert_eq!(
+        store.image_parent(&stray_image),
+        None,
+        "the stray metadata dir is gone"
+    );
+    assert!(
+        store.layer(&kept.chain_id).is_ok(),
+        "the image's layer stays"
+    );
+    assert_eq!(fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
+    // A clean root: nothing to do.
+    assert_eq!(store.recover().unwrap(), Recovered::default());
+}
+
+#[test]
+fn recover_releases_nothing_while_an_image_config_is_unreadable() {
+    let (dir, store) = open_sim();
+    let layer = store.import_layer(None, base_tar().as_slice()).unwrap();
+    let bad = dir
+        .path()
+        .join("image/overlay2/imagedb/content/sha256")
+        .join("a".repeat(64));
+    fs::write(&bad, b"not json").unwrap();
+    std::mem::forget(store.begin_txn("load").unwrap());
+    store.recover().unwrap();
+    assert!(store.layer(&layer.chain_id).is_ok());
 }

@@ -2,6 +2,8 @@
 pub mod clock;
 pub mod humanize;
 pub mod output;
+pub mod stdio;
+pub mod testpoint;
 
 pub use clock::Clock;
 pub use output::Output;

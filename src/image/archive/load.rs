@@ -14,17 +14,56 @@ use super::{ArchiveError, io_err};
 #[derive(Debug, Clone)]
 pub struct ArchiveImage {
     pub config: Vec<u8>,
-    /// Layer tars in the scratch dir, base first; each hashes to the config's diffID.
-    pub layers: Vec<PathBuf>,
+    /// Layer blobs in the scratch dir, base first; each (uncompressed) hashes to the
+    /// config's diffID.
+    pub layers: Vec<ArchiveLayer>,
     /// References as the archive names them ("cowimg:v1", "docker.io/library/x:y").
     pub tags: Vec<String>,
 }
+
+/// A layer blob of an unpacked archive: a tar, or a gzip-compressed tar (OCI archives,
+/// skopeo's `--dest-compress`, media type `…tar+gzip`), told apart by its magic bytes as
+/// Docker's DecompressStream does (a media type may lie, the bytes cannot).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveLayer {
+    pub path: PathBuf,
+    pub gzip: bool,
+}
+
+impl ArchiveLayer {
+    /// The uncompressed layer tar, streamed.
+    pub fn open(&self) -> io::Result<Box<dyn Read>> {
+        let file = io::BufReader::with_capacity(BLOB_BUFFER, File::open(&self.path)?);
+        Ok(if self.gzip {
+            Box::new(flate2::bufread::MultiGzDecoder::new(file))
+        } else {
+            Box::new(file)
+        })
+    }
+}
+
+const BLOB_BUFFER: usize = 1 << 20;
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
 fn hostile(entry: &str, reason: &str) -> ArchiveError {
     ArchiveError::Hostile {
         entry: entry.to_string(),
         reason: reason.to_string(),
     }
+}
+
+/// `s` safe to print on a terminal: the tar reader quotes raw header bytes in its errors.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
 }
 
 /// A relative path without `..`, or an error.
@@ -65,7 +104,7 @@ fn make_parents(dest: &Path, rel: &Path, name: &str) -> Result<(), ArchiveError>
 pub fn unpack_archive(archive: impl Read, dest: &Path) -> Result<Vec<String>, ArchiveError> {
     let mut refused = Vec::new();
     let mut ar = tar::Archive::new(archive);
-    let bad = |e: io::Error| ArchiveError::BadTar(e.to_string());
+    let bad = |e: io::Error| ArchiveError::BadTar(printable(&e.to_string()));
     for entry in ar.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
@@ -161,18 +200,40 @@ fn read_json(dir: &Path, rel: &str) -> Result<(Vec<u8>, Value), ArchiveError> {
     Ok((bytes, value))
 }
 
-fn file_digest(path: &Path) -> Result<String, ArchiveError> {
-    let mut f = File::open(path).map_err(io_err(path))?;
+/// The sha256 of everything `r` yields.
+fn stream_digest(mut r: impl Read) -> io::Result<String> {
     let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; BLOB_BUFFER];
     loop {
-        let n = f.read(&mut buf).map_err(io_err(path))?;
-        if n == 0 {
-            break;
-        }
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         h.update(&buf[..n]);
     }
     Ok(format!("sha256:{}", hex::encode(h.finalize())))
+}
+
+/// The layer blob at `path`, its compression told by its first bytes.
+fn layer_blob(path: &Path, file: &str) -> Result<ArchiveLayer, ArchiveError> {
+    let mut magic = [0u8; 4];
+    let mut f = File::open(path).map_err(io_err(path))?;
+    let mut got = 0;
+    while got < magic.len() {
+        match f.read(&mut magic[got..]).map_err(io_err(path))? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    if magic == ZSTD_MAGIC {
+        return Err(ArchiveError::Compressed(file.to_string()));
+    }
+    Ok(ArchiveLayer {
+        path: path.to_path_buf(),
+        gzip: got >= 2 && magic[..2] == GZIP_MAGIC,
+    })
 }
 
 /// Checks a config against its layers: every layer's sha256 must be its diffID.
@@ -207,20 +268,29 @@ fn verified(
     let mut layers = Vec::new();
     for (file, expected) in layer_files.iter().zip(&diff_ids) {
         let path = inside(dir, file)?;
-        let actual = file_digest(&path)?;
+        let layer = layer_blob(&path, file)?;
+        // The diffID is the digest of the uncompressed tar: a gzip blob is decompressed
+        // (streamed, nothing kept) to check it before anything reaches the store.
+        let actual = layer
+            .open()
+            .and_then(stream_digest)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::InvalidInput
+                | io::ErrorKind::InvalidData
+                | io::ErrorKind::UnexpectedEof => ArchiveError::BadTar(format!("{file}: {e}")),
+                _ => ArchiveError::Io {
+                    path: path.clone(),
+                    source: e,
+                },
+            })?;
         if &actual != expected {
-            let mut magic = [0u8; 2];
-            let _ = File::open(&path).and_then(|mut f| f.read_exact(&mut magic));
-            if magic == [0x1f, 0x8b] {
-                return Err(ArchiveError::Compressed(file.clone()));
-            }
             return Err(ArchiveError::DigestMismatch {
                 file: file.clone(),
                 expected: expected.clone(),
                 actual,
             });
         }
-        layers.push(path);
+        layers.push(layer);
     }
     Ok(ArchiveImage {
         config,

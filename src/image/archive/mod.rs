@@ -3,7 +3,7 @@
 //!   blobs/sha256/<hex> for configs, layer tars and manifests) with Docker's manifest.json
 //!   and repositories beside it, so both Docker and OCI tools (skopeo, umoci) read it.
 //!   Reproducible byte for byte: sorted entries, mtime 0, root-owned.
-//! - load: that layout, Docker's legacy layout (`<id>/layer.tar`, `<id>.json`,
+//! - load: that layout (layers plain or gzip-compressed), Docker's legacy layout (`<id>/layer.tar`, `<id>.json`,
 //!   manifest.json) and a plain OCI archive (oci-layout + index.json, no manifest.json).
 //!   Archives are unpacked into a scratch dir first, refusing any entry that would land
 //!   outside it, so a hostile archive cannot touch the store.
@@ -15,7 +15,7 @@ mod tests;
 
 use std::path::PathBuf;
 
-pub use load::{ArchiveImage, read_archive, unpack_archive};
+pub use load::{ArchiveImage, ArchiveLayer, read_archive, unpack_archive};
 pub use save::{SaveImage, SaveLayer, write_save};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +44,9 @@ pub enum ArchiveError {
         expected: String,
         actual: String,
     },
-    #[error("compressed layer {0} is not supported here (dockerlings reads uncompressed layers)")]
+    #[error(
+        "zstd-compressed layer {0} is not supported here (dockerlings reads tar and tar+gzip layers)"
+    )]
     Compressed(String),
 }
 

@@ -6,6 +6,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tar::{Builder, EntryType, Header};
 
+use crate::util::testpoint::pause_point;
+
 /// One image to save.
 pub struct SaveImage<'a> {
     /// The config bytes as stored (their sha256 is the image id).
@@ -15,10 +17,13 @@ pub struct SaveImage<'a> {
     pub layers: Vec<SaveLayer<'a>>,
 }
 
-/// A layer tar, opened when it is written (twice: once to learn its size).
+/// A layer tar, opened when it is written.
 pub struct SaveLayer<'a> {
     /// "sha256:<hex>": the digest of the uncompressed tar.
     pub diff_id: String,
+    /// The tar's length when known without reading it (the store's tar-split records
+    /// give it); else the tar is read once more, first, to learn it.
+    pub len: Option<u64>,
     pub open: Box<dyn Fn() -> io::Result<Box<dyn Read>> + 'a>,
 }
 
@@ -101,8 +106,10 @@ pub fn write_save<W: Write>(images: &[SaveImage<'_>], out: W) -> io::Result<W> {
         let config_digest = digest(&image.config);
         let mut layers = Vec::new();
         for layer in &image.layers {
-            let mut r = (layer.open)()?;
-            let size = io::copy(&mut r, &mut io::sink())?;
+            let size = match layer.len {
+                Some(len) => len,
+                None => io::copy(&mut (layer.open)()?, &mut io::sink())?,
+            };
             layers.push(Descriptor {
                 media_type: LAYER_TYPE,
                 digest: layer.diff_id.clone(),
@@ -188,6 +195,8 @@ pub fn write_save<W: Write>(images: &[SaveImage<'_>], out: W) -> io::Result<W> {
                 // take() guards against a layer that changed size between the passes.
                 let r = (layer.open)()?.take(*size);
                 b.append_data(&mut h, &path, r)?;
+                b.get_mut().flush()?;
+                pause_point("save:after-layer");
             }
         }
     }

@@ -36,6 +36,7 @@ fn saved(tar: &[u8]) -> Vec<u8> {
         )],
         layers: vec![SaveLayer {
             diff_id: digest(tar),
+            len: None,
             open: Box::new(move || {
                 Ok(Box::new(Cursor::new(owned.clone())) as Box<dyn std::io::Read>)
             }),
@@ -79,7 +80,8 @@ fn save_is_reproducible_and_loads_back() {
     let images = read_archive(dir.path(), &[]).unwrap();
     assert_eq!(images.len(), 1);
     assert_eq!(images[0].tags, ["demo:v1"]);
-    assert_eq!(fs::read(&images[0].layers[0]).unwrap(), tar);
+    assert_eq!(fs::read(&images[0].layers[0].path).unwrap(), tar);
+    assert!(!images[0].layers[0].gzip);
 }
 
 #[test]
@@ -205,5 +207,85 @@ fn a_layer_that_does_not_match_its_diff_id_is_refused() {
     assert!(
         unpack_archive(archive.as_slice(), dir.path()).is_err()
             || read_archive(dir.path(), &[]).is_err()
+    );
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// A legacy docker-archive whose one layer blob is `blob`, the config naming `diff_id`.
+fn legacy_with_blob(blob: &[u8], diff_ids: &[String]) -> Vec<u8> {
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": diff_ids}
+    }))
+    .unwrap();
+    let manifest = r#"[{"Config":"c.json","RepoTags":["gz:v1"],"Layers":["l/layer.tar"]}]"#;
+    raw_tar(&[
+        ("l/", tar::EntryType::Directory, b"", None),
+        ("l/layer.tar", tar::EntryType::Regular, blob, None),
+        ("c.json", tar::EntryType::Regular, &config, None),
+        (
+            "manifest.json",
+            tar::EntryType::Regular,
+            manifest.as_bytes(),
+            None,
+        ),
+    ])
+}
+
+#[test]
+fn a_gzip_layer_is_checked_against_the_diff_id_of_its_uncompressed_tar() {
+    let tar = layer();
+    let archive = legacy_with_blob(&gzip(&tar), &[digest(&tar)]);
+    let dir = tempfile::tempdir().unwrap();
+    unpack_archive(archive.as_slice(), dir.path()).unwrap();
+    let images = read_archive(dir.path(), &[]).unwrap();
+    let l = &images[0].layers[0];
+    assert!(l.gzip);
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut l.open().unwrap(), &mut unpacked).unwrap();
+    assert_eq!(unpacked, tar, "open() yields the uncompressed tar");
+}
+
+#[test]
+fn a_gzip_layer_whose_diff_id_is_the_compressed_digest_is_refused() {
+    let tar = layer();
+    let gz = gzip(&tar);
+    // The digest of the blob as stored, as a careless writer would put it.
+    let archive = legacy_with_blob(&gz, &[digest(&gz)]);
+    let dir = tempfile::tempdir().unwrap();
+    unpack_archive(archive.as_slice(), dir.path()).unwrap();
+    match read_archive(dir.path(), &[]) {
+        Err(ArchiveError::DigestMismatch { actual, .. }) => assert_eq!(actual, digest(&tar)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_truncated_gzip_layer_is_a_bad_tar_not_a_panic() {
+    let tar = layer();
+    let gz = gzip(&tar);
+    let archive = legacy_with_blob(&gz[..gz.len() / 2], &[digest(&tar)]);
+    let dir = tempfile::tempdir().unwrap();
+    unpack_archive(archive.as_slice(), dir.path()).unwrap();
+    let err = read_archive(dir.path(), &[]).unwrap_err();
+    assert!(matches!(err, ArchiveError::BadTar(_)), "{err:?}");
+}
+
+#[test]
+fn garbage_is_refused_in_printable_words() {
+    let garbage: Vec<u8> = (0..3000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let err = unpack_archive(garbage.as_slice(), dir.path()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, ArchiveError::BadTar(_)), "{text}");
+    assert!(
+        text.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+        "{text:?}"
     );
 }

@@ -117,17 +117,16 @@ pub fn show(session: &mut Session, inv: &Invocation, out: &mut Output) -> i32 {
     let arg = inv.args.first().cloned();
     let result: Result<String, String> = match inv.verb {
         Verb::ShowLifecycle => {
-            if let Some(name) = &arg {
-                if session.engine.container(name).is_none()
-                    && session
-                        .engine
-                        .lifecycle_view(Some(name))
-                        .container
-                        .is_none()
-                {
-                    out.errln(&format!("Error: No such container: {name}"));
-                    return 1;
-                }
+            if let Some(name) = &arg
+                && session.engine.container(name).is_none()
+                && session
+                    .engine
+                    .lifecycle_view(Some(name))
+                    .container
+                    .is_none()
+            {
+                out.errln(&format!("Error: No such container: {name}"));
+                return 1;
             }
             Ok(render_lifecycle(
                 &session.engine.lifecycle_view(arg.as_deref()),

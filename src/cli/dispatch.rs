@@ -36,11 +36,11 @@ pub fn run_line(session: &mut Session, line: &str) -> LineOutcome {
         let (out, code, quit) = run_invocation(session, &inv);
         outcome.output.append(out);
         outcome.exit = code;
-        if session.opts.diagrams {
-            if let Some(d) = super::diagrams::after(session, &inv, code) {
-                let prev = outcome.diagram.take().unwrap_or_default();
-                outcome.diagram = Some(prev + &d);
-            }
+        if session.opts.diagrams
+            && let Some(d) = super::diagrams::after(session, &inv, code)
+        {
+            let prev = outcome.diagram.take().unwrap_or_default();
+            outcome.diagram = Some(prev + &d);
         }
         if quit {
             outcome.quit = true;

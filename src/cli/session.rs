@@ -75,14 +75,12 @@ impl Session {
         if let Some(l) = &self.lesson {
             return l.prompt();
         }
-        if let Some(att) = self.attached.clone() {
-            if let Some(c) = self.engine.containers.get(&att.id).cloned() {
-                if let Ok(spec) = self.engine.launch_spec(&c) {
-                    if let Ok(p) = self.engine.runtime.prompt(&spec) {
-                        return p;
-                    }
-                }
-            }
+        if let Some(att) = self.attached.clone()
+            && let Some(c) = self.engine.containers.get(&att.id).cloned()
+            && let Ok(spec) = self.engine.launch_spec(&c)
+            && let Ok(p) = self.engine.runtime.prompt(&spec)
+        {
+            return p;
         }
         format!("dockerlings[{}]> ", self.engine.backend().as_str())
     }

@@ -50,13 +50,13 @@ impl Engine {
             Some(n) => Some(names::validate(n)?),
             None => None,
         };
-        if let Some(n) = &name {
-            if let Some(other) = self.containers.values().find(|c| &c.name == n) {
-                return Err(EngineError::NameConflict {
-                    name: n.clone(),
-                    id: other.id.clone(),
-                });
-            }
+        if let Some(n) = &name
+            && let Some(other) = self.containers.values().find(|c| &c.name == n)
+        {
+            return Err(EngineError::NameConflict {
+                name: n.clone(),
+                id: other.id.clone(),
+            });
         }
         let image_id = self.resolve_image_for_run(&o.image)?;
         let defaults = self.image_defaults(&image_id)?;

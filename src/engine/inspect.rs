@@ -34,15 +34,15 @@ impl Engine {
     }
 
     fn inspect_object(&self, name: &str, kind: InspectType) -> Option<Value> {
-        if kind != InspectType::Image {
-            if let Some(id) = self.resolve_container(name) {
-                return self.container_inspect_json(&id).ok();
-            }
+        if kind != InspectType::Image
+            && let Some(id) = self.resolve_container(name)
+        {
+            return self.container_inspect_json(&id).ok();
         }
-        if kind != InspectType::Container {
-            if let Some(id) = self.store.resolve_image(name) {
-                return self.image_inspect_json(&id).ok();
-            }
+        if kind != InspectType::Container
+            && let Some(id) = self.store.resolve_image(name)
+        {
+            return self.image_inspect_json(&id).ok();
         }
         None
     }

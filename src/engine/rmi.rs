@@ -40,7 +40,7 @@ impl Engine {
             .values()
             .filter(|c| c.image_id == id)
             .collect();
-        users.sort_by(|a, b| a.created.cmp(&b.created));
+        users.sort_by_key(|a| a.created);
         users
             .into_iter()
             .map(|c| (c.short_id().to_string(), c.status().has_process()))
@@ -105,14 +105,15 @@ impl Engine {
         let mut removed_ref = false;
         let refs = self.image_tags(&id);
         if !by_id {
-            if !force && refs.len() <= 1 {
-                if let Some((c, _)) = self.image_users(&id).first() {
-                    return Err(EngineError::RmiRefInUse {
-                        reference: name.to_string(),
-                        container: c.clone(),
-                        image: short_image_id(&id),
-                    });
-                }
+            if !force
+                && refs.len() <= 1
+                && let Some((c, _)) = self.image_users(&id).first()
+            {
+                return Err(EngineError::RmiRefInUse {
+                    reference: name.to_string(),
+                    container: c.clone(),
+                    image: short_image_id(&id),
+                });
             }
             let reference =
                 Reference::parse(name).map_err(|e| EngineError::Daemon(e.to_string()))?;

@@ -198,10 +198,10 @@ enum StudentInput {
 
 impl StudentInput {
     fn open() -> StudentInput {
-        if std::io::stdin().is_terminal() {
-            if let Ok(ed) = rustyline::DefaultEditor::new() {
-                return StudentInput::Terminal(Box::new(ed));
-            }
+        if std::io::stdin().is_terminal()
+            && let Ok(ed) = rustyline::DefaultEditor::new()
+        {
+            return StudentInput::Terminal(Box::new(ed));
         }
         StudentInput::Lines(std::io::stdin().lock())
     }
@@ -339,11 +339,11 @@ pub fn quiz_main(topic: Option<&str>, count: usize, choice: BackendChoice) -> i3
             return 1;
         }
     };
-    if let Some(t) = topic {
-        if !bank.iter().any(|q| q.topic == t) {
-            eprintln!("dockerlings: no quiz questions on topic {t}");
-            return 1;
-        }
+    if let Some(t) = topic
+        && !bank.iter().any(|q| q.topic == t)
+    {
+        eprintln!("dockerlings: no quiz questions on topic {t}");
+        return 1;
     }
     // Prove-it questions may set up sim-only images; the kernel only when asked for.
     let kind = match choice {

@@ -313,13 +313,12 @@ unsafe fn first_child(p: &Prepared, fds: [RawFd; 3], rep: RawFd) -> ! {
 /// Inside the container's pid namespace: user, workdir, PATH lookup, exec.
 unsafe fn grandchild(p: &Prepared, rep: RawFd) -> ! {
     unsafe {
-        if let Some((uid, gid)) = p.user {
-            if libc::setgroups(0, std::ptr::null()) != 0
+        if let Some((uid, gid)) = p.user
+            && (libc::setgroups(0, std::ptr::null()) != 0
                 || libc::setgid(gid) != 0
-                || libc::setuid(uid) != 0
-            {
-                die(rep, 1, "setting the user");
-            }
+                || libc::setuid(uid) != 0)
+        {
+            die(rep, 1, "setting the user");
         }
         if p.tty && (libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0) {
             die(rep, 1, "making the pty the controlling terminal");

@@ -270,11 +270,11 @@ impl Runtime for LinuxRuntime {
         let mut backoff = Backoff::up_to(StdDuration::from_millis(5));
         let result = loop {
             let status = self.status(spec, clock)?;
-            if let Some(out) = attached.as_deref_mut() {
-                if let Some(offset) = self.attach_offsets.get(&spec.id).copied() {
-                    let next = copy_log_since(&spec.log_path, offset, out);
-                    self.attach_offsets.insert(spec.id.clone(), next);
-                }
+            if let Some(out) = attached.as_deref_mut()
+                && let Some(offset) = self.attach_offsets.get(&spec.id).copied()
+            {
+                let next = copy_log_since(&spec.log_path, offset, out);
+                self.attach_offsets.insert(spec.id.clone(), next);
             }
             if matches!(status, ProcStatus::Exited { .. })
                 || deadline.is_some_and(|d| Instant::now() > d)

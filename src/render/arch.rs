@@ -210,14 +210,6 @@ mod tests {
     use super::*;
     use crate::render::style::display_width;
 
-    fn style(width: usize, ascii: bool) -> Style {
-        Style {
-            width,
-            color: false,
-            ascii,
-        }
-    }
-
     fn pull() -> ArchView {
         ArchView {
             command: Some("docker pull busybox".into()),
@@ -246,7 +238,7 @@ mod tests {
     fn lines_fit_the_width() {
         for width in [40, 50, 60, 69, 70, 80] {
             for view in [pull(), ps(), ArchView::default()] {
-                let text = render_arch(&view, &style(width, false));
+                let text = render_arch(&view, &Style::plain(width, false));
                 assert!(text.lines().all(|l| display_width(l) <= width), "{text}");
             }
         }
@@ -254,13 +246,13 @@ mod tests {
 
     #[test]
     fn network_line_follows_the_registry() {
-        assert!(render_arch(&pull(), &style(80, false)).contains("needs the network"));
-        assert!(render_arch(&ps(), &style(80, false)).contains("no network needed"));
+        assert!(render_arch(&pull(), &Style::plain(80, false)).contains("needs the network"));
+        assert!(render_arch(&ps(), &Style::plain(80, false)).contains("no network needed"));
     }
 
     #[test]
     fn unicode_80_pull() {
-        insta::assert_snapshot!(render_arch(&pull(), &style(80, false)), @r#"
+        insta::assert_snapshot!(render_arch(&pull(), &Style::plain(80, false)), @r#"
             Docker architecture: docker pull busybox
             ┏━━━━━━━━━━━━┓       ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓        ┏━━━━━━━━━━━━┓
             ┃ client     ┃  API  ┃ daemon (dockerd)           ┃  HTTPS ┃ registry   ┃
@@ -279,7 +271,7 @@ mod tests {
 
     #[test]
     fn ascii_80_ps() {
-        insta::assert_snapshot!(render_arch(&ps(), &style(80, true)), @r#"
+        insta::assert_snapshot!(render_arch(&ps(), &Style::plain(80, true)), @r#"
             Docker architecture: docker ps
             #============#       #============================#        +------------+
             # client     #  API  # daemon (dockerd)           #  HTTPS | registry   |
@@ -297,7 +289,7 @@ mod tests {
 
     #[test]
     fn unicode_50_ps() {
-        insta::assert_snapshot!(render_arch(&ps(), &style(50, false)), @r#"
+        insta::assert_snapshot!(render_arch(&ps(), &Style::plain(50, false)), @r#"
             Docker architecture: docker ps
             ┏━━━━━━━━━━━━━━━━━━━━━━━━━━┓
             ┃ client: docker CLI       ┃
@@ -328,7 +320,7 @@ mod tests {
 
     #[test]
     fn ascii_50_pull() {
-        insta::assert_snapshot!(render_arch(&pull(), &style(50, true)), @r#"
+        insta::assert_snapshot!(render_arch(&pull(), &Style::plain(50, true)), @r#"
             Docker architecture: docker pull busybox
             #==========================#
             # client: docker CLI       #

@@ -169,14 +169,6 @@ mod tests {
     use super::*;
     use crate::render::style::display_width;
 
-    fn style(width: usize, ascii: bool) -> Style {
-        Style {
-            width,
-            color: false,
-            ascii,
-        }
-    }
-
     fn id(prefix: &str) -> String {
         format!("sha256:{prefix}{}", "0".repeat(64 - prefix.len()))
     }
@@ -212,7 +204,7 @@ mod tests {
 
     #[test]
     fn save_unicode_80() {
-        insta::assert_snapshot!(render_save(&save_view(), &style(80, false)), @r"
+        insta::assert_snapshot!(render_save(&save_view(), &Style::plain(80, false)), @r"
             save cowimg:v1 busybox → both.tar
             ┌──────────────────────────────────────────────────────────────────────────────┐
             │ config 19294f051c3e  cowimg:v1: 2 layers, history, CMD                       │
@@ -230,7 +222,7 @@ mod tests {
 
     #[test]
     fn export_ascii_50() {
-        insta::assert_snapshot!(render_export(&export_view(), &style(50, true)), @r"
+        insta::assert_snapshot!(render_export(&export_view(), &Style::plain(50, true)), @r"
             export cow -> cow.tar
             +------------------------------------------------+
             | R/W  container layer of cow  3 changes         |
@@ -254,7 +246,7 @@ mod tests {
     fn lines_fit_the_width() {
         for width in [40, 50, 80, 120] {
             for ascii in [false, true] {
-                let s = style(width, ascii);
+                let s = Style::plain(width, ascii);
                 for text in [
                     render_save(&save_view(), &s),
                     render_export(&export_view(), &s),

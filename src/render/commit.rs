@@ -108,14 +108,6 @@ mod tests {
     use super::*;
     use crate::render::style::display_width;
 
-    fn style(width: usize, ascii: bool) -> Style {
-        Style {
-            width,
-            color: false,
-            ascii,
-        }
-    }
-
     fn view() -> CommitView {
         CommitView {
             container: "cow".into(),
@@ -135,7 +127,7 @@ mod tests {
 
     #[test]
     fn unicode_80() {
-        insta::assert_snapshot!(render_commit(&view(), &style(80, false)), @r"
+        insta::assert_snapshot!(render_commit(&view(), &Style::plain(80, false)), @r"
         commit cow → image cowimg:v1 (19294f051c3e)
         R/W layer of cow: 5 written, 2 deleted (whiteouts), 1 dir(s) replaced (opaque)
            │  tarred into one new layer
@@ -155,7 +147,7 @@ mod tests {
         let mut v = view();
         v.new_layer = None;
         v.tag = None;
-        insta::assert_snapshot!(render_commit(&v, &style(40, true)), @r"
+        insta::assert_snapshot!(render_commit(&v, &Style::plain(40, true)), @r"
             commit cow -> image 19294f051c3e
             R/W layer of cow: no changes, so no new
             layer (an empty history entry)
@@ -172,7 +164,7 @@ mod tests {
     fn lines_fit_the_width() {
         for width in [34, 50, 80, 120] {
             for ascii in [false, true] {
-                let text = render_commit(&view(), &style(width, ascii));
+                let text = render_commit(&view(), &Style::plain(width, ascii));
                 assert!(
                     text.lines().all(|l| display_width(l) <= width.min(MAX_BOX)),
                     "{text}"

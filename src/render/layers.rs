@@ -183,14 +183,6 @@ mod tests {
     use super::*;
     use crate::render::style::display_width;
 
-    fn style(width: usize, ascii: bool) -> Style {
-        Style {
-            width,
-            color: false,
-            ascii,
-        }
-    }
-
     fn web_container() -> LayerStackView {
         LayerStackView {
             title: "web (nginx:latest)".into(),
@@ -231,14 +223,14 @@ mod tests {
     #[test]
     fn lines_fit_the_width() {
         for width in [60, 80, 120] {
-            let text = render_layers(&web_container(), &style(width, false));
+            let text = render_layers(&web_container(), &Style::plain(width, false));
             assert!(text.lines().all(|l| display_width(l) <= width), "{text}");
         }
     }
 
     #[test]
     fn unicode_80() {
-        insta::assert_snapshot!(render_layers(&web_container(), &style(80, false)), @r#"
+        insta::assert_snapshot!(render_layers(&web_container(), &Style::plain(80, false)), @r#"
             Layers of web (nginx:latest)
             ┌──────────────────────────────────────────────────────────────────────────────┐
             │ R/W  container layer of web — copy-on-write               3 changes   1.23kB │
@@ -259,7 +251,7 @@ mod tests {
 
     #[test]
     fn ascii_50() {
-        insta::assert_snapshot!(render_layers(&web_container(), &style(50, true)), @r#"
+        insta::assert_snapshot!(render_layers(&web_container(), &Style::plain(50, true)), @r#"
             Layers of web (nginx:latest)
             +------------------------------------------------+
             | R/W  container layer of web - copy-on-write    |
@@ -298,7 +290,7 @@ mod tests {
             }],
             totals: None,
         };
-        insta::assert_snapshot!(render_layers(&view, &style(80, true)), @r#"
+        insta::assert_snapshot!(render_layers(&view, &Style::plain(80, true)), @r#"
             Layers of busybox:latest
             +------------------------------------------------------------------------------+
             | R/O  012222222222   4.26MB  /bin/sh -c #(nop) ADD file:busybox in /          |

@@ -152,14 +152,6 @@ mod tests {
     use super::*;
     use crate::render::style::display_width;
 
-    fn style(width: usize, ascii: bool) -> Style {
-        Style {
-            width,
-            color: false,
-            ascii,
-        }
-    }
-
     /// The figures of reference/e_pause_vs_stop_memory.txt.
     fn reference_run() -> MemoryView {
         let sample = |phase: &str, bytes, latency_ms| MemSample {
@@ -183,7 +175,7 @@ mod tests {
     #[test]
     fn lines_fit_the_width() {
         for width in [50, 60, 80, 120] {
-            let text = render_memory(&reference_run(), &style(width, false));
+            let text = render_memory(&reference_run(), &Style::plain(width, false));
             assert!(text.lines().all(|l| display_width(l) <= width), "{text}");
         }
     }
@@ -207,7 +199,7 @@ mod tests {
 
     #[test]
     fn unicode_80() {
-        insta::assert_snapshot!(render_memory(&reference_run(), &style(80, false)), @r#"
+        insta::assert_snapshot!(render_memory(&reference_run(), &Style::plain(80, false)), @r#"
             Memory of mem across pause and stop
               running       ███████████████████  100.9MiB
               paused        ███████████████████  100.9MiB  memory kept, took 41 ms
@@ -223,7 +215,7 @@ mod tests {
 
     #[test]
     fn ascii_80() {
-        insta::assert_snapshot!(render_memory(&reference_run(), &style(80, true)), @r#"
+        insta::assert_snapshot!(render_memory(&reference_run(), &Style::plain(80, true)), @r#"
             Memory of mem across pause and stop
               running       ###################  100.9MiB
               paused        ###################  100.9MiB  memory kept, took 41 ms
@@ -239,7 +231,7 @@ mod tests {
 
     #[test]
     fn unicode_50() {
-        insta::assert_snapshot!(render_memory(&reference_run(), &style(50, false)), @r#"
+        insta::assert_snapshot!(render_memory(&reference_run(), &Style::plain(50, false)), @r#"
             Memory of mem across pause and stop
               running       ████████████████████████  100.9MiB
               paused        ████████████████████████  100.9MiB
@@ -267,7 +259,7 @@ mod tests {
             source: "simulated model".into(),
             samples: vec![],
         };
-        insta::assert_snapshot!(render_memory(&view, &style(50, true)), @r#"
+        insta::assert_snapshot!(render_memory(&view, &Style::plain(50, true)), @r#"
             Memory of mem across pause and stop
             no samples yet: pause, stop and start the
             container to fill this in

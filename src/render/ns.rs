@@ -152,14 +152,6 @@ mod tests {
         }
     }
 
-    fn style(width: usize, ascii: bool) -> Style {
-        Style {
-            width,
-            color: false,
-            ascii,
-        }
-    }
-
     #[test]
     fn own_is_a_differing_inode() {
         let v = view();
@@ -174,7 +166,7 @@ mod tests {
 
     #[test]
     fn unicode_80() {
-        insta::assert_snapshot!(render_ns(&view(), &style(80, false)), @r"
+        insta::assert_snapshot!(render_ns(&view(), &Style::plain(80, false)), @r"
         Namespaces of web (its PID 1 is host pid 4242) beside the host's PID 1
           ns      container   host
           pid     4026532301  4026531836  ≠ own namespace
@@ -195,7 +187,7 @@ mod tests {
 
     #[test]
     fn ascii_80() {
-        insta::assert_snapshot!(render_ns(&view(), &style(80, true)), @r"
+        insta::assert_snapshot!(render_ns(&view(), &Style::plain(80, true)), @r"
         Namespaces of web (its PID 1 is host pid 4242) beside the host's PID 1
           ns      container   host
           pid     4026532301  4026531836  != own namespace
@@ -216,7 +208,7 @@ mod tests {
 
     #[test]
     fn unicode_50() {
-        insta::assert_snapshot!(render_ns(&view(), &style(50, false)), @r"
+        insta::assert_snapshot!(render_ns(&view(), &Style::plain(50, false)), @r"
         Namespaces of web (its PID 1 is host pid 4242)
         beside the host's PID 1
           ns      container   host
@@ -240,7 +232,7 @@ mod tests {
 
     #[test]
     fn ascii_50() {
-        insta::assert_snapshot!(render_ns(&view(), &style(50, true)), @r"
+        insta::assert_snapshot!(render_ns(&view(), &Style::plain(50, true)), @r"
         Namespaces of web (its PID 1 is host pid 4242)
         beside the host's PID 1
           ns      container   host

@@ -13,6 +13,15 @@ pub struct Style {
 }
 
 impl Style {
+    /// No colour, `width` columns, box-drawing or ASCII: how tests and replays draw.
+    pub fn plain(width: usize, ascii: bool) -> Style {
+        Style {
+            width,
+            color: false,
+            ascii,
+        }
+    }
+
     pub fn glyphs(&self) -> &'static Glyphs {
         if self.ascii { &ASCII } else { &UNICODE }
     }

@@ -227,7 +227,8 @@ fn linux_detach_keys_leave_it_running_and_attach_comes_back() {
     assert!(ps.contains("d1 Up"), "{ps:?}");
     // The detach keys were consumed: the shell never saw them.
     t.send("attach d1\r");
-    std::thread::sleep(Duration::from_millis(300));
+    // Time for the REPL to hand the terminal to the attach client (generous: CI is loaded).
+    std::thread::sleep(Duration::from_millis(1000));
     t.send("echo back-$((1+1))\r");
     t.expect("back-2\r\n");
     t.send("exit 3\r");
@@ -270,7 +271,8 @@ fn linux_window_size_is_seen_inside_and_follows_changes() {
     t.expect("# ");
     // A terminal emulator resizing: the kernel sends SIGWINCH to the client, which forwards.
     set_size(&t.master, 40, 120);
-    std::thread::sleep(Duration::from_millis(300));
+    // Time for the REPL to hand the terminal to the attach client (generous: CI is loaded).
+    std::thread::sleep(Duration::from_millis(1000));
     t.send("stty size\r");
     t.expect("40 120\r\n");
     t.send("exit\r");
@@ -355,7 +357,8 @@ fn linux_killed_client_leaves_the_container_running_and_reattachable() {
     assert_eq!(status_of(root, "k1"), "running");
     let mut t = Term::repl(root);
     t.send("attach k1\r");
-    std::thread::sleep(Duration::from_millis(300));
+    // Time for the REPL to hand the terminal to the attach client (generous: CI is loaded).
+    std::thread::sleep(Duration::from_millis(1000));
     t.send("cat /tmp/m\r");
     t.expect("marker\r\n");
     t.send("exit 2\r");
@@ -449,7 +452,8 @@ fn linux_a_shell_a_script_left_running_has_its_own_prompt_back() {
     assert_eq!(status_of(root, "keep"), "running");
     let mut t = Term::repl(root);
     t.send("attach keep\r");
-    std::thread::sleep(Duration::from_millis(300));
+    // Time for the REPL to hand the terminal to the attach client (generous: CI is loaded).
+    std::thread::sleep(Duration::from_millis(1000));
     t.send("pwd; echo $((2+3))\r");
     t.expect("/tmp\r\n5\r\n");
     // The next prompt is the shell's own, not the script's sentinel.

@@ -418,15 +418,39 @@ mod tests {
         let mut out_w = std::fs::File::from(out_w);
         out_w.write_all(b"after the first client left\n").unwrap();
         let mut second = AttachConn::connect(dir.path()).unwrap();
-        // Give the monitor time to accept before the output comes.
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        out_w.write_all(b"seen\n").unwrap();
-        assert_eq!(
-            second.recv().unwrap(),
-            Some(Frame::Stdout(b"seen\n".to_vec()))
-        );
+        // Output written before the monitor accepted the second client is not its to see:
+        // keep writing until some reaches it (no fixed sleep, which a loaded machine outlasts).
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                while !seen.load(std::sync::atomic::Ordering::SeqCst) {
+                    out_w.write_all(b"seen\n").unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                out_w
+            })
+        };
+        loop {
+            match second.recv().unwrap() {
+                Some(Frame::Stdout(bytes)) if bytes.starts_with(b"seen\n") => break,
+                Some(Frame::Stdout(_)) => continue,
+                other => panic!("expected output, got {other:?}"),
+            }
+        }
+        seen.store(true, std::sync::atomic::Ordering::SeqCst);
+        let out_w = writer.join().unwrap();
         drop((out_w, err_w));
-        assert_eq!(second.recv().unwrap(), Some(Frame::Exit(0)));
+        // What was written meanwhile may still come; then the exit.
+        loop {
+            match second.recv().unwrap() {
+                Some(Frame::Stdout(_)) => continue,
+                other => {
+                    assert_eq!(other, Some(Frame::Exit(0)));
+                    break;
+                }
+            }
+        }
         monitor.join().unwrap();
     }
 }

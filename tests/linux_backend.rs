@@ -98,3 +98,63 @@ fn linux_memory_limit_oom_kill_is_137_and_oomkilled() {
     );
     assert_eq!(state.trim(), "true/137");
 }
+
+/// `show ns`: the container's namespace links beside the host's, read from /proc — its
+/// own pid, mnt, uts, ipc and net namespaces, the host's cgroup and user ones, one kernel —
+/// and the cgroup dirs it lives in, which exist.
+#[test]
+fn linux_show_ns_puts_the_containers_namespaces_beside_the_hosts() {
+    if !allowed("linux_show_ns_puts_the_containers_namespaces_beside_the_hosts") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    assert!(
+        dl(root, "run -d --name nsdemo busybox sleep 1000")
+            .status
+            .success()
+    );
+    let shown = stdout(root, "show ns nsdemo");
+    let own_ns = std::fs::read_link("/proc/self/ns/pid").unwrap();
+    let host_pid_ns = own_ns.to_string_lossy();
+    // pid:[4026531836] -> the number, as the table shows it.
+    let host_pid_ns = host_pid_ns
+        .trim_start_matches("pid:[")
+        .trim_end_matches(']');
+    for ns in ["pid", "mnt", "uts", "ipc", "net"] {
+        let row = shown
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(ns))
+            .unwrap_or_else(|| panic!("no {ns} row in:\n{shown}"));
+        assert!(row.contains("own namespace"), "{row}");
+    }
+    for ns in ["cgroup", "user"] {
+        let row = shown
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(ns))
+            .unwrap_or_else(|| panic!("no {ns} row in:\n{shown}"));
+        assert!(row.contains("shared with the host"), "{row}");
+    }
+    let pid_row = shown.lines().find(|l| l.starts_with("  pid")).unwrap();
+    assert!(
+        pid_row.contains(host_pid_ns),
+        "host's pid ns {host_pid_ns} in {pid_row}"
+    );
+    // The container's main process, seen from the host, is in the memory cgroup shown.
+    let pid = stdout(root, "inspect --format '{{.State.Pid}}' nsdemo");
+    let cgroups = std::fs::read_to_string(format!("/proc/{}/cgroup", pid.trim())).unwrap();
+    let memory = cgroups
+        .lines()
+        .find_map(|l| l.split_once(":memory:").map(|(_, p)| p.to_string()))
+        .unwrap();
+    let id = id_of(root, "nsdemo");
+    assert!(memory.ends_with(&id), "{memory}");
+    let parent = memory.trim_end_matches(&id).trim_end_matches('/');
+    assert!(
+        shown.contains(&format!("/sys/fs/cgroup/memory{parent}/")),
+        "{parent} in:\n{shown}"
+    );
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    assert!(shown.contains(kernel.trim()), "{shown}");
+}

@@ -24,7 +24,8 @@ fn main() {
         if path.extension().is_some_and(|x| x == "txt") {
             let text = std::fs::read_to_string(&path).expect("readable transcript");
             // Kernel-only transcripts are not the simulator's to replay.
-            if text.lines().next().unwrap_or("").contains("sim") {
+            let parsed = Transcript::parse(&text).expect("a transcript");
+            if parsed.runs_on(BackendKind::Sim) {
                 texts.push(text);
             }
         }

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use dockerlings::backend::BackendKind;
+use dockerlings::transcript::Transcript;
 use dockerlings::transcript::replay::replay_text;
 
 fn transcripts() -> Vec<PathBuf> {
@@ -30,7 +31,7 @@ fn every_transcript_replays_on_the_simulator() {
     for path in transcripts() {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
-        if !text.lines().next().unwrap_or("").contains("sim") {
+        if !Transcript::parse(&text).unwrap().runs_on(BackendKind::Sim) {
             // A kernel-only transcript (a real process's memory): replayed on linux below.
             continue;
         }
@@ -68,7 +69,10 @@ fn linux_transcripts_replay_on_the_kernel() {
     let mut replayed_any = false;
     for path in transcripts() {
         let text = std::fs::read_to_string(&path).unwrap();
-        if !text.lines().next().unwrap_or("").contains("linux") {
+        if !Transcript::parse(&text)
+            .unwrap()
+            .runs_on(BackendKind::Linux)
+        {
             continue;
         }
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockerlings"))

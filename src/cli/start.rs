@@ -151,11 +151,7 @@ pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session)
     }
     let opts = SessionOptions {
         diagrams: false,
-        style: Style {
-            width: 80,
-            color: false,
-            ascii: false,
-        },
+        style: Style::plain(80, false),
         interactive: false,
         stdin_free: false,
     };

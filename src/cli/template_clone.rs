@@ -83,13 +83,20 @@ pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The process's umask (reading it means setting it: set and restore at once, once).
+/// The process's umask, read from /proc/self/status (Linux ≥ 4.7). Reading it with umask(2)
+/// would mean setting it, which races with other threads creating files; 022 if unknown.
 fn current_umask() -> u32 {
     static UMASK: OnceLock<u32> = OnceLock::new();
     *UMASK.get_or_init(|| {
-        let old = nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o022));
-        nix::sys::stat::umask(old);
-        old.bits()
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Umask:"))
+                    .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+            })
+            .unwrap_or(0o022)
     })
 }
 

@@ -86,6 +86,11 @@ fn command_of(line: &str) -> Option<&str> {
 }
 
 impl Transcript {
+    /// Whether its `# backends:` line names `kind`.
+    pub fn runs_on(&self, kind: crate::backend::BackendKind) -> bool {
+        self.backends.iter().any(|b| b == kind.as_str())
+    }
+
     pub fn load(path: &Path) -> Result<Transcript, TranscriptError> {
         let text = std::fs::read_to_string(path).map_err(|source| TranscriptError::Io {
             path: path.to_path_buf(),

@@ -46,7 +46,7 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
 /// Parses a transcript and checks that it names `kind` on its backends line.
 pub fn parse_for(text: &str, kind: BackendKind) -> Result<Transcript, String> {
     let expected = Transcript::parse(text).map_err(|e| e.to_string())?;
-    if !expected.backends.iter().any(|b| b == kind.as_str()) {
+    if !expected.runs_on(kind) {
         return Err(format!(
             "this transcript is for the {} backend(s), not {}",
             expected.backends.join(", "),

@@ -24,7 +24,10 @@ c["root"]["readonly"] = False
 json.dump(c, open(p, "w"))
 PY
 median() { sort -n | awk '{a[NR]=$1} END {printf "median %.1f ms (min %.1f, max %.1f, n=%d)", a[int((NR+1)/2)], a[1], a[NR], NR}'; }
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=1; ($e-$s)/1000000" | bc; }
+# IDLE=0.3 sleeps that long before every run: each then starts on an idle machine (a quiet
+# disk, no grace period in flight), as a user's single command does.
+IDLE=${IDLE:-0}
+ms() { local s e; sleep "$IDLE"; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=1; ($e-$s)/1000000" | bc; }
 # Interleaved rounds (ours, runc, crun in each), so a change of machine load or of kernel
 # state (page cache, RCU) between blocks of runs favours none of them.
 ours=(); runcs=(); cruns=()

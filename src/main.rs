@@ -108,7 +108,9 @@ enum Sub {
 }
 
 fn main() -> ExitCode {
-    match real_main() {
+    let result = real_main();
+    dockerlings::util::testpoint::report_syncs();
+    match result {
         Ok(code) => ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1)),
         Err(e) => {
             eprintln!("dockerlings: {e:#}");

@@ -158,3 +158,110 @@ fn linux_show_ns_puts_the_containers_namespaces_beside_the_hosts() {
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
     assert!(shown.contains(kernel.trim()), "{shown}");
 }
+
+/// `run --rm` makes no fsync: its records are volatile (Docker removes --rm containers it
+/// finds after a restart). A kept container's records are synced.
+#[test]
+fn linux_run_rm_syncs_nothing_a_kept_container_is_synced() {
+    if !allowed("linux_run_rm_syncs_nothing_a_kept_container_is_synced") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    assert!(dl(root, "images -q").status.success());
+    let syncs = |cmd: &str| {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+            .args(["--backend", "linux", "--root"])
+            .arg(root)
+            .args(["-c", cmd])
+            .env("DOCKERLINGS_TEST_REPORT_SYNCS", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let by = format!(" by {}", child.id());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{cmd}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        err.lines()
+            .filter_map(|l| l.strip_prefix("dockerlings-test: fsyncs "))
+            .find_map(|l| l.strip_suffix(by.as_str()))
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("no fsync report of the client: {err}"))
+    };
+    assert_eq!(syncs("run --rm busybox true"), 0);
+    assert!(syncs("run --name kept busybox true") >= 6);
+}
+
+/// A machine crash while an `--rm` container runs: its processes, mount and cgroups are gone
+/// after the reboot, and its unsynced records may read back empty. The next invocation
+/// removes it and leaves nothing behind.
+#[test]
+fn linux_rm_container_emptied_by_a_crash_is_removed_after_the_reboot() {
+    if !allowed("linux_rm_container_emptied_by_a_crash_is_removed_after_the_reboot") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    assert!(dl(root, "images -q").status.success());
+    let layer_dirs = || std::fs::read_dir(root.join("overlay2")).unwrap().count();
+    let before = layer_dirs();
+    assert!(
+        dl(root, "run -d --rm --name doomed busybox sleep 1000")
+            .status
+            .success()
+    );
+    let id = id_of(root, "doomed");
+    let pid: i32 = stdout(root, "inspect --format {{.State.Pid}} doomed")
+        .trim()
+        .parse()
+        .unwrap();
+    let mount_id = std::fs::read_to_string(
+        root.join("image/overlay2/layerdb/mounts")
+            .join(&id)
+            .join("mount-id"),
+    )
+    .unwrap();
+    // The "reboot": every process of it killed, its mount and its cgroups gone.
+    let kill = |p: i32| {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(p),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    };
+    for p in monitors_for(&id) {
+        kill(p);
+    }
+    kill(pid);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let merged = root.join("overlay2").join(mount_id.trim()).join("merged");
+    nix::mount::umount2(&merged, nix::mount::MntFlags::MNT_DETACH).unwrap();
+    for ctrl in ["memory", "pids", "freezer"] {
+        for parent in std::fs::read_dir(std::path::Path::new("/sys/fs/cgroup").join(ctrl))
+            .unwrap()
+            .flatten()
+        {
+            let _ = std::fs::remove_dir(parent.path().join(&id));
+        }
+    }
+    // What an unsynced write may read back as after the crash.
+    for file in ["config.v2.json", "hostconfig.json"] {
+        std::fs::write(root.join("containers").join(&id).join(file), b"").unwrap();
+    }
+    std::fs::write(
+        root.join("image/overlay2/layerdb/mounts")
+            .join(&id)
+            .join("mount-id"),
+        b"",
+    )
+    .unwrap();
+    let ps = dl(root, "ps -a --format {{.Names}}");
+    assert!(ps.status.success(), "{ps:?}");
+    assert_eq!(String::from_utf8_lossy(&ps.stdout), "");
+    assert!(!root.join("containers").join(&id).exists());
+    assert_eq!(layer_dirs(), before, "its -init and upper dirs are gone");
+    assert_eq!(leftovers(root, &id), Vec::<String>::new());
+    assert!(dl(root, "run --rm busybox true").status.success());
+}

@@ -4,6 +4,7 @@ use super::error::{EngineError, EngineResult};
 use super::state::{ContainerStatus, Transition};
 use super::{Engine, names};
 use crate::backend::NetworkMode;
+use crate::store::Durability;
 
 /// The options `run` and `create` share (`docker run --help`).
 #[derive(Debug, Clone, Default)]
@@ -92,6 +93,7 @@ impl Engine {
             &crate::store::InitFiles {
                 hostname: hostname.clone(),
             },
+            Durability::for_auto_remove(o.auto_remove),
         )?;
 
         let now = self.now();
@@ -151,7 +153,9 @@ impl Engine {
             path: hostconfig_path.clone(),
             message: e.to_string(),
         })?;
-        self.store.write_atomic(&hostconfig_path, &hostconfig)?;
+        let durability = Durability::for_auto_remove(c.host_config.auto_remove);
+        self.store
+            .write_atomic_as(&hostconfig_path, &hostconfig, durability)?;
         self.save_container(c)?;
         Ok(id)
     }

@@ -33,7 +33,7 @@ impl Engine {
         let result = self
             .runtime
             .exec(&spec, argv, opts, &mut self.meta.clock, out);
-        self.mark_changed();
+        self.mark_changed_volatile();
         exec_result(result, out)
     }
 

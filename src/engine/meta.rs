@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::container::Container;
 use super::error::{EngineError, EngineResult};
-use crate::store::Store;
+use crate::store::{Durability, Store, is_lost_record};
 use crate::util::Clock;
 use crate::util::clock::ClockMode;
 
@@ -41,6 +41,16 @@ impl EngineMeta {
     pub fn load(store: &Store, deterministic: bool) -> EngineResult<EngineMeta> {
         let path = store.root().join(FILE);
         let mut meta = match std::fs::read(&path) {
+            // Written volatile by a command that changed nothing durable, then emptied by a
+            // machine crash: start afresh. Nothing durable is lost: images in the store
+            // mean the base images were installed (installing again would undo the user's
+            // tags and removals), deterministic ids skip the ones in use (`new_id`), and a
+            // new generation makes every process reload.
+            Ok(bytes) if is_lost_record(&bytes) => EngineMeta {
+                generation: lost_generation(),
+                base_images_installed: !store.list_image_ids()?.is_empty(),
+                ..EngineMeta::default_for(deterministic)
+            },
             Ok(bytes) => {
                 serde_json::from_slice::<EngineMeta>(&bytes).map_err(|e| EngineError::Corrupt {
                     path: path.clone(),
@@ -60,13 +70,13 @@ impl EngineMeta {
         Ok(meta)
     }
 
-    pub fn save(&self, store: &Store) -> EngineResult<()> {
+    pub fn save(&self, store: &Store, durability: Durability) -> EngineResult<()> {
         let path = store.root().join(FILE);
         let bytes = serde_json::to_vec(self).map_err(|e| EngineError::Corrupt {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        store.write_atomic(&path, &bytes)?;
+        store.write_atomic_as(&path, &bytes, durability)?;
         Ok(())
     }
 
@@ -85,4 +95,13 @@ impl EngineMeta {
             hex::encode(buf)
         }
     }
+}
+
+/// A generation no process has seen, so that all of them reload after a lost record.
+fn lost_generation() -> u64 {
+    let mut buf = [0u8; 8];
+    if getrandom::fill(&mut buf).is_err() {
+        return u64::MAX - 1;
+    }
+    u64::from_le_bytes(buf)
 }

@@ -26,6 +26,7 @@ pub mod kill;
 pub mod lifecycle_ops;
 pub mod load;
 pub mod logs;
+mod lost;
 pub mod ns;
 pub mod pause;
 pub mod prune;
@@ -45,7 +46,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::backend::{BackendKind, LaunchSpec, ProcStatus, Runtime};
-use crate::store::{Store, StoreLock};
+use crate::store::{Durability, Store, StoreLock};
 use crate::util::Clock;
 pub use container::Container;
 pub use error::{EngineError, EngineResult};
@@ -61,7 +62,10 @@ pub struct Engine {
     lock: Option<StoreLock>,
     /// The generation of the on-disk state this process last saw.
     seen_generation: u64,
+    /// This command changed engine.json.
     changed: bool,
+    /// ...with something a machine crash must not take back (see `Durability`).
+    changed_durably: bool,
 }
 
 impl Engine {
@@ -84,6 +88,7 @@ impl Engine {
             lock: None,
             seen_generation: u64::MAX,
             changed: false,
+            changed_durably: false,
         };
         engine.begin()?;
         let result = engine.recover().and_then(|()| engine.ensure_base_images());
@@ -120,7 +125,7 @@ impl Engine {
             BackendKind::Linux => crate::backend::linux::install_base_images(&self.store)?,
         }
         self.meta.base_images_installed = true;
-        self.changed = true;
+        self.mark_changed();
         Ok(())
     }
 
@@ -147,27 +152,44 @@ impl Engine {
             self.load_containers()?;
             self.seen_generation = self.meta.generation;
         }
+        // A clock tick alone need not survive a crash: it is volatile.
         self.meta.clock.tick();
         self.changed = self.meta.clock.is_logical();
+        self.changed_durably = false;
         self.refresh_all()?;
         Ok(())
     }
 
-    /// Ends one command: persists the meta record if anything changed, releases the lock.
+    /// Ends one command: persists the meta record if anything changed (durably when
+    /// something durable changed), releases the lock.
     pub fn end(&mut self) -> EngineResult<()> {
         let result = if self.changed {
             self.meta.generation = self.meta.generation.wrapping_add(1);
             self.seen_generation = self.meta.generation;
-            self.meta.save(&self.store)
+            let durability = if self.changed_durably {
+                Durability::Durable
+            } else {
+                Durability::Volatile
+            };
+            self.meta.save(&self.store, durability)
         } else {
             Ok(())
         };
         self.changed = false;
+        self.changed_durably = false;
         self.lock = None;
         result
     }
 
+    /// This command changed state that must survive a machine crash.
     pub fn mark_changed(&mut self) {
+        self.changed = true;
+        self.changed_durably = true;
+    }
+
+    /// This command changed state a machine crash may take back (a clock tick, a
+    /// container about to be removed anyway).
+    pub fn mark_changed_volatile(&mut self) {
         self.changed = true;
     }
 
@@ -185,39 +207,46 @@ impl Engine {
         let entries = std::fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| EngineError::io(&dir, e))?;
-            let path = entry.path().join("config.v2.json");
-            let bytes = match std::fs::read(&path) {
-                Ok(b) => b,
+            match lost::read_record(&self.store, &entry.path())? {
+                lost::Record::Found(c) => {
+                    self.containers.insert(c.id.clone(), *c);
+                }
                 // A directory without a record is a create that never finished: ignore it.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(EngineError::io(&path, e)),
-            };
-            let c: Container =
-                serde_json::from_slice(&bytes).map_err(|e| EngineError::Corrupt {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
-            self.containers.insert(c.id.clone(), c);
+                lost::Record::Missing => {}
+                lost::Record::LostInCrash(id) => self.remove_lost_container(&id)?,
+            }
         }
         Ok(())
     }
 
-    /// Writes a container's record (atomically) and keeps it in memory.
+    /// Writes a container's record (atomically; durably unless it is an `--rm` one) and
+    /// keeps it in memory.
     pub fn save_container(&mut self, c: Container) -> EngineResult<()> {
         let path = self.container_dir(&c.id).join("config.v2.json");
         let bytes = serde_json::to_vec(&c).map_err(|e| EngineError::Corrupt {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        self.store.write_atomic(&path, &bytes)?;
+        let durability = Durability::for_auto_remove(c.host_config.auto_remove);
+        self.store.write_atomic_as(&path, &bytes, durability)?;
         self.containers.insert(c.id.clone(), c);
-        self.changed = true;
+        match durability {
+            Durability::Durable => self.mark_changed(),
+            Durability::Volatile => self.mark_changed_volatile(),
+        }
         Ok(())
     }
 
+    /// A fresh container id. The counter behind deterministic ids is volatile (a crash may
+    /// take it back), so an id a container already has is skipped.
     pub fn new_id(&mut self) -> String {
-        self.changed = true;
-        self.meta.new_id()
+        self.mark_changed_volatile();
+        loop {
+            let id = self.meta.new_id();
+            if !self.containers.contains_key(&id) && !self.container_dir(&id).exists() {
+                return id;
+            }
+        }
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -225,7 +254,7 @@ impl Engine {
     }
 
     pub fn clock_mut(&mut self) -> &mut Clock {
-        self.changed = true;
+        self.mark_changed_volatile();
         &mut self.meta.clock
     }
 
@@ -335,7 +364,7 @@ impl Engine {
             // disk. A crash in between leaves the older record, which the next invocation
             // brings up to date from the monitor's exit file.
             self.containers.insert(c.id.clone(), c);
-            self.changed = true;
+            self.mark_changed_volatile();
             return self.remove_container_files(id);
         }
         self.save_container(c)
@@ -353,13 +382,18 @@ impl Engine {
             self.meta.last_removed = Some(c);
         }
         self.store.remove_rw_layer(id)?;
+        self.remove_container_dir(id)
+    }
+
+    /// containers/<id>, if it is still there.
+    fn remove_container_dir(&mut self, id: &str) -> EngineResult<()> {
         let dir = self.container_dir(id);
         match std::fs::remove_dir_all(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(EngineError::io(&dir, e)),
         }
-        self.changed = true;
+        self.mark_changed_volatile();
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! Crash safety: writes go to tmp/ and are renamed into place; an flock on root/lock
 //! serialises processes sharing a root.
+use std::cell::Cell;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::fd::AsFd;
@@ -33,8 +34,18 @@ impl Store {
     /// Replace `path` with `bytes` so that a crash leaves either the old or the new file:
     /// write into tmp/, fsync, rename, fsync the directory.
     pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> StoreResult<()> {
+        self.write_atomic_as(path, bytes, Durability::Durable)
+    }
+
+    /// `write_atomic`, syncing only when `durability` asks for it.
+    pub fn write_atomic_as(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        durability: Durability,
+    ) -> StoreResult<()> {
         let tmp = self.tmp_dir().join(self.random_hex(8));
-        write_via(&tmp, path, bytes)
+        write_via(&tmp, path, bytes, durability)
     }
 
     /// A fresh scratch directory under tmp/ (removed by the caller, or by `TmpDir`'s drop).
@@ -45,13 +56,55 @@ impl Store {
     }
 }
 
+/// What a write must survive. Every write is atomic (tmp + rename: a killed process leaves
+/// the old file or the new one); a durable one is also fsynced, so that it survives a crash
+/// of the machine. Volatile is for what is thrown away anyway: an `--rm` container's records
+/// (Docker removes such containers after a crash too), a read-only command's clock tick.
+/// After a machine crash a volatile file may be the old one, the new one, or empty; the
+/// readers of each volatile record treat an empty one as lost (see `is_lost_record`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    Durable,
+    Volatile,
+}
+
+impl Durability {
+    pub fn for_auto_remove(auto_remove: bool) -> Durability {
+        if auto_remove {
+            Durability::Volatile
+        } else {
+            Durability::Durable
+        }
+    }
+}
+
+/// A record a machine crash emptied: an unsynced write whose data never reached the disk
+/// reads back as no bytes, or as zeros.
+pub fn is_lost_record(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| *b == 0)
+}
+
+thread_local! {
+    /// fsync calls made by this thread (tests check the durability policy with it).
+    static SYNCS: Cell<u64> = const { Cell::new(0) };
+}
+
+pub fn syncs_so_far() -> u64 {
+    SYNCS.with(Cell::get)
+}
+
+fn fsync(file: &File, path: &Path) -> StoreResult<()> {
+    SYNCS.with(|n| n.set(n.get() + 1));
+    nix::unistd::fsync(file.as_fd()).map_err(|e| StoreError::io(path, e.into()))
+}
+
 /// Flush a directory entry change (rename, create) to disk.
 pub(crate) fn sync_parent(path: &Path) -> StoreResult<()> {
     let Some(dir) = path.parent() else {
         return Ok(());
     };
     let handle = File::open(dir).map_err(|e| StoreError::io(dir, e))?;
-    nix::unistd::fsync(handle.as_fd()).map_err(|e| StoreError::io(dir, e.into()))
+    fsync(&handle, dir)
 }
 
 /// A scratch directory under tmp/, removed on drop (its results are renamed out first).
@@ -97,27 +150,40 @@ pub(crate) fn make_writable(path: &Path) {
 /// Atomic replace for files outside a store's tmp/ (a transcript, a process record): the
 /// temporary file sits beside the target, so the rename never crosses filesystems.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    write_file_atomic_as(path, bytes, Durability::Durable)
+}
+
+/// `write_file_atomic`, syncing only when `durability` asks for it.
+pub fn write_file_atomic_as(path: &Path, bytes: &[u8], durability: Durability) -> StoreResult<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    write_via(&tmp, path, bytes)
+    write_via(&tmp, path, bytes, durability)
 }
 
-/// Write `bytes` to `tmp`, fsync, rename over `path`, fsync the directory.
-fn write_via(tmp: &Path, path: &Path, bytes: &[u8]) -> StoreResult<()> {
+/// Write `bytes` to `tmp`, rename over `path`; when durable, fsync the file before the
+/// rename and the directory after it.
+fn write_via(tmp: &Path, path: &Path, bytes: &[u8], durability: Durability) -> StoreResult<()> {
     let mut file = File::create(tmp).map_err(|e| StoreError::io(tmp, e))?;
-    let written = file.write_all(bytes).and_then(|_| file.sync_all());
+    let written = file.write_all(bytes).map_err(|e| StoreError::io(tmp, e));
+    let written = written.and_then(|_| match durability {
+        Durability::Durable => fsync(&file, tmp),
+        Durability::Volatile => Ok(()),
+    });
     if let Err(e) = written {
         let _ = fs::remove_file(tmp);
-        return Err(StoreError::io(tmp, e));
+        return Err(e);
     }
     if let Err(e) = fs::rename(tmp, path) {
         let _ = fs::remove_file(tmp);
         return Err(StoreError::io(path, e));
     }
-    sync_parent(path)
+    match durability {
+        Durability::Durable => sync_parent(path),
+        Durability::Volatile => Ok(()),
+    }
 }
 
 /// Bytes of regular files under `dir` (symlinks not followed); 0 when it is missing.

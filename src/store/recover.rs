@@ -78,10 +78,21 @@ impl Store {
             done.tmp_entries += 1;
         }
         done.released_layers = self.release_unused_layers()?;
-        done.orphan_dirs = self.remove_orphan_layer_dirs()?;
-        done.dangling_links = self.remove_dangling_links()?;
+        (done.orphan_dirs, done.dangling_links) = self.sweep_unregistered_counted()?;
         done.stray_metadata = self.remove_stray_metadata()?;
         Ok(done)
+    }
+
+    /// Removes layer dirs nobody registers and the short links left pointing at nothing.
+    pub(crate) fn sweep_unregistered(&self) -> StoreResult<()> {
+        self.sweep_unregistered_counted().map(|_| ())
+    }
+
+    fn sweep_unregistered_counted(&self) -> StoreResult<(usize, usize)> {
+        Ok((
+            self.remove_orphan_layer_dirs()?,
+            self.remove_dangling_links()?,
+        ))
     }
 
     /// Registered layers that no image config and no container sits on, top first.

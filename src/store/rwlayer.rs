@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use super::atomic::sync_parent;
+use super::atomic::{Durability, sync_parent};
 use super::layers::remove_tree;
 use super::{Store, StoreError, StoreResult};
 use crate::backend::RootfsPlan;
@@ -29,12 +29,14 @@ impl Store {
     }
 
     /// Create the -init and writable layers for a container on top of the image layer
-    /// `image_top_chain` (None = from scratch).
+    /// `image_top_chain` (None = from scratch). A volatile registration (an `--rm`
+    /// container's) is not synced; `remove_lost_rw_layer` clears one a crash emptied.
     pub fn create_rw_layer(
         &self,
         container_id: &str,
         image_top_chain: Option<&str>,
         init: &InitFiles,
+        durability: Durability,
     ) -> StoreResult<RootfsPlan> {
         let image_lower = match image_top_chain {
             Some(chain) => Some(self.lower_for_child(&self.layer(chain)?.cache_id)?),
@@ -79,7 +81,9 @@ impl Store {
         self.add_short_link(&rw_link, &mount_id)?;
         let registered = self.mounts_dir(container_id);
         fs::rename(&db, &registered).map_err(|e| StoreError::io(&registered, e))?;
-        sync_parent(&registered)?;
+        if durability == Durability::Durable {
+            sync_parent(&registered)?;
+        }
         drop(scratch);
         self.rootfs_plan(container_id)
     }
@@ -88,7 +92,13 @@ impl Store {
     pub fn rw_layer_id(&self, container_id: &str) -> StoreResult<String> {
         let path = self.mounts_dir(container_id).join("mount-id");
         match fs::read_to_string(&path) {
-            Ok(s) => Ok(s.trim().to_string()),
+            // An empty id (a volatile registration a crash emptied) must never name
+            // overlay2/ itself.
+            Ok(s) if is_cache_id(s.trim()) => Ok(s.trim().to_string()),
+            Ok(_) => Err(StoreError::Corrupt {
+                path,
+                reason: "not a layer id".to_string(),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Err(StoreError::NoSuchRwLayer(container_id.to_string()))
             }
@@ -161,6 +171,18 @@ impl Store {
         }
         remove_tree(&self.mounts_dir(container_id))
     }
+
+    /// Removes what is left of a container whose volatile layer registration a crash
+    /// emptied: its mounts entry, then every layer dir and short link nobody registers.
+    pub fn remove_lost_rw_layer(&self, container_id: &str) -> StoreResult<()> {
+        remove_tree(&self.mounts_dir(container_id))?;
+        self.sweep_unregistered()
+    }
+}
+
+/// Hex, as every cache id is; a path separator, `..` or nothing is not one.
+fn is_cache_id(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// l/<short> -> ../<cache-id>/diff, as an absolute overlay2/<cache-id>/diff.

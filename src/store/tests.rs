@@ -334,7 +334,7 @@ fn rw_layers_sit_on_init_and_image_layers() {
         hostname: "f75c19081b1e".into(),
     };
     let plan = store
-        .create_rw_layer("c1", Some(&top.chain_id), &init)
+        .create_rw_layer("c1", Some(&top.chain_id), &init, super::Durability::Durable)
         .unwrap();
     assert_eq!(plan.lower_dirs.len(), 3);
     assert!(

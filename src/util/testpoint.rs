@@ -24,3 +24,21 @@ pub fn pause_point(name: &str) {
 #[cfg(not(debug_assertions))]
 #[inline(always)]
 pub fn pause_point(_name: &str) {}
+
+/// With `DOCKERLINGS_TEST_REPORT_SYNCS` set, a debug build says on stderr how many fsyncs
+/// its main thread made ("dockerlings-test: fsyncs N by PID"; a container's monitor, the
+/// same program, reports too): tests/linux_backend.rs checks the durability policy on the
+/// kernel with it. Compiled out of release builds.
+pub const REPORT_SYNCS: &str = "DOCKERLINGS_TEST_REPORT_SYNCS";
+
+#[cfg(debug_assertions)]
+pub fn report_syncs() {
+    if std::env::var_os(REPORT_SYNCS).is_some() {
+        let (n, pid) = (crate::store::syncs_so_far(), std::process::id());
+        eprintln!("dockerlings-test: fsyncs {n} by {pid}");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub fn report_syncs() {}

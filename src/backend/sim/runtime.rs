@@ -59,7 +59,9 @@ fn load(spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
 fn save(spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
     let path = proc_path(spec);
     let bytes = serde_json::to_vec(pf).map_err(|e| RuntimeError::Failed(e.to_string()))?;
-    crate::store::write_file_atomic(&path, &bytes).map_err(|e| RuntimeError::Failed(e.to_string()))
+    let durability = crate::store::Durability::for_auto_remove(spec.auto_remove);
+    crate::store::write_file_atomic_as(&path, &bytes, durability)
+        .map_err(|e| RuntimeError::Failed(e.to_string()))
 }
 
 /// Appends output to Docker's json-file log, one object per chunk line.

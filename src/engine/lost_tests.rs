@@ -1,0 +1,129 @@
+//! The durability policy (`Durability`) and what the engine does with records a machine
+//! crash emptied. A crash is simulated by emptying the files an unsynced write may lose.
+use std::path::Path;
+
+use crate::backend::BackendKind;
+use crate::cli::session::{Session, SessionOptions};
+use crate::cli::start::open_session;
+use crate::render::style::Style;
+use crate::store::syncs_so_far;
+
+fn session(root: &Path) -> Session {
+    let opts = SessionOptions {
+        diagrams: false,
+        style: Style::plain(80, false),
+        interactive: false,
+        stdin_free: false,
+    };
+    open_session(root, BackendKind::Sim, true, opts).expect("a session")
+}
+
+/// Runs `line`; its stdout, and how many fsyncs it made.
+fn run(s: &mut Session, line: &str) -> (String, u64) {
+    let before = syncs_so_far();
+    let out = s.feed_line(line);
+    assert_eq!(out.exit, 0, "{line}: {}", out.output.stderr);
+    (out.output.stdout, syncs_so_far() - before)
+}
+
+fn empty(path: &Path) {
+    std::fs::write(path, b"").expect("emptied");
+}
+
+fn container_dir(root: &Path, s: &mut Session, name: &str) -> std::path::PathBuf {
+    let (id, _) = run(s, &format!("inspect --format '{{{{.Id}}}}' {name}"));
+    root.join("containers").join(id.trim())
+}
+
+fn overlay_dirs(root: &Path) -> usize {
+    std::fs::read_dir(root.join("overlay2")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn an_rm_container_and_a_read_only_command_sync_nothing_a_kept_container_does() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut s = session(root.path());
+    let (_, syncs) = run(&mut s, "run --rm busybox true");
+    assert_eq!(syncs, 0, "run --rm is volatile end to end");
+    let (_, syncs) = run(&mut s, "ps -a");
+    assert_eq!(syncs, 0, "a read-only command's clock tick is volatile");
+    let (_, syncs) = run(&mut s, "run --name kept busybox true");
+    // Its layer registration, hostconfig, records and engine.json: file and directory each.
+    assert!(syncs >= 6, "a kept container is durable: {syncs} fsyncs");
+    let (_, syncs) = run(&mut s, "rm kept");
+    assert_eq!(syncs, 0, "a crash that takes back a removal loses nothing");
+}
+
+/// Which of an `--rm` container's unsynced files a crash emptied: its records and layer
+/// registration, or the registration alone. Either way it is removed with its layers.
+#[test]
+fn an_rm_container_a_crash_left_without_usable_records_is_removed_with_its_layers() {
+    let records = ["config.v2.json", "hostconfig.json"];
+    for emptied_records in [&records[..], &[]] {
+        let root = tempfile::tempdir().expect("tmp");
+        let mut s = session(root.path());
+        let base = overlay_dirs(root.path());
+        run(&mut s, "run -d --rm --name gone busybox sleep 1000");
+        let dir = container_dir(root.path(), &mut s, "gone");
+        drop(s);
+        for file in emptied_records {
+            empty(&dir.join(file));
+        }
+        let mounts = root.path().join("image/overlay2/layerdb/mounts");
+        empty(&mounts.join(dir.file_name().expect("id")).join("mount-id"));
+        let mut s = session(root.path());
+        let (ps, _) = run(&mut s, "ps -a --format '{{.Names}}'");
+        assert_eq!(ps, "", "emptied: {emptied_records:?}");
+        assert!(!dir.exists(), "its directory is gone");
+        assert_eq!(
+            overlay_dirs(root.path()),
+            base,
+            "so are its -init and upper dirs"
+        );
+        run(&mut s, "run --rm busybox true");
+    }
+}
+
+#[test]
+fn an_emptied_record_of_a_kept_container_is_reported_not_deleted() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut s = session(root.path());
+    run(&mut s, "create --name kept busybox");
+    let dir = container_dir(root.path(), &mut s, "kept");
+    drop(s);
+    empty(&dir.join("config.v2.json"));
+    let runtime = crate::cli::start::make_runtime(BackendKind::Sim).expect("sim");
+    let err = match crate::engine::Engine::open(root.path(), runtime, true) {
+        Ok(_) => panic!("a durable record cannot be lost: the root is refused"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("config.v2.json") && err.contains("empty"),
+        "{err}"
+    );
+    assert!(dir.join("hostconfig.json").exists(), "nothing was deleted");
+}
+
+#[test]
+fn an_emptied_engine_record_loses_no_container_no_id_and_no_rmi() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut s = session(root.path());
+    let (first, _) = run(&mut s, "run -d --name one busybox sleep 1000");
+    run(&mut s, "rmi alpine");
+    run(&mut s, "ps");
+    drop(s);
+    empty(&root.path().join("engine.json"));
+    let mut s = session(root.path());
+    let (names, _) = run(&mut s, "ps --format '{{.Names}}'");
+    assert_eq!(names, "one\n");
+    let (second, _) = run(&mut s, "run -d --name two busybox sleep 1000");
+    assert_ne!(
+        first, second,
+        "the deterministic counter restarted, but skips ids in use"
+    );
+    let (images, _) = run(&mut s, "images --format '{{.Repository}}:{{.Tag}}'");
+    assert!(
+        !images.contains("alpine:latest"),
+        "the base images were not installed again: {images}"
+    );
+}

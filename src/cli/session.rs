@@ -190,7 +190,12 @@ impl Session {
             let r = r?;
             if let Some(code) = r.exited {
                 let at = engine.now();
-                engine.record_exit(&att.id, &spec, code, false, at, Transition::Die, None)?;
+                let exit = crate::engine::Exit {
+                    code,
+                    oom_killed: false,
+                    at,
+                };
+                engine.record_exit(&att.id, &spec, exit, Transition::Die, None)?;
             }
             Ok(r.exited)
         });

@@ -111,7 +111,12 @@ impl Engine {
                 )));
             }
         };
-        self.record_exit(id, &spec, code, oom, at, how, note)?;
+        let exit = super::Exit {
+            code,
+            oom_killed: oom,
+            at,
+        };
+        self.record_exit(id, &spec, exit, how, note)?;
         if let Some(mut c) = self.containers.get(id).cloned() {
             // record_exit added the "stopped" sample; it took this long.
             if let Some(stopped) = c.memory_samples.last_mut() {
@@ -153,7 +158,12 @@ impl Engine {
             at,
         } = status
         {
-            self.record_exit(id, &spec, code, oom_killed, at, Transition::Kill, None)?;
+            let exit = super::Exit {
+                code,
+                oom_killed,
+                at,
+            };
+            self.record_exit(id, &spec, exit, Transition::Kill, None)?;
         }
         Ok(())
     }

@@ -53,6 +53,14 @@ pub use error::{EngineError, EngineResult};
 use meta::EngineMeta;
 use state::{ContainerStatus, Transition};
 
+/// How a container's process ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Exit {
+    pub code: i32,
+    pub oom_killed: bool,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
 pub struct Engine {
     pub store: Store,
     pub runtime: Box<dyn Runtime>,
@@ -312,7 +320,12 @@ impl Engine {
             // instead of failing every later command.
             Err(e) => {
                 let now = self.meta.clock.now();
-                self.record_exit(id, &spec, 255, false, now, Transition::Die, None)?;
+                let exit = Exit {
+                    code: 255,
+                    oom_killed: false,
+                    at: now,
+                };
+                self.record_exit(id, &spec, exit, Transition::Die, None)?;
                 if let Some(mut c) = self.containers.get(id).cloned() {
                     c.state.error = e.to_string();
                     self.save_container(c)?;
@@ -326,7 +339,12 @@ impl Engine {
             at,
         } = status
         {
-            self.record_exit(id, &spec, code, oom_killed, at, Transition::Die, None)?;
+            let exit = Exit {
+                code,
+                oom_killed,
+                at,
+            };
+            self.record_exit(id, &spec, exit, Transition::Die, None)?;
         }
         Ok(())
     }
@@ -336,12 +354,15 @@ impl Engine {
         &mut self,
         id: &str,
         spec: &LaunchSpec,
-        code: i32,
-        oom_killed: bool,
-        at: chrono::DateTime<chrono::Utc>,
+        exit: Exit,
         how: Transition,
         note: Option<String>,
     ) -> EngineResult<()> {
+        let Exit {
+            code,
+            oom_killed,
+            at,
+        } = exit;
         let Some(mut c) = self.containers.get(id).cloned() else {
             return Ok(());
         };

@@ -93,7 +93,12 @@ impl Engine {
             at,
         } = status
         {
-            self.record_exit(id, &spec, code, oom_killed, at, Transition::Die, None)?;
+            let exit = super::Exit {
+                code,
+                oom_killed,
+                at,
+            };
+            self.record_exit(id, &spec, exit, Transition::Die, None)?;
             return Ok(code);
         }
         Ok(0)

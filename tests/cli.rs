@@ -245,3 +245,28 @@ fn replay_update_writes_a_transcript_named_without_a_directory() {
         "{written}"
     );
 }
+
+#[test]
+fn exec_ps_lists_the_execd_ps_once() {
+    let root = tempfile::tempdir().unwrap();
+    let out = dockerlings(
+        root.path(),
+        &[
+            "-c",
+            "run -d --name web nginx; exec web ps; exec web sh -c ps",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let ps_rows: Vec<&str> = stdout.lines().filter(|l| l.ends_with(" ps")).collect();
+    // One from `exec web ps` (the exec'd process itself), one under `sh -c`.
+    assert_eq!(ps_rows.len(), 2, "{stdout}");
+    assert!(
+        stdout.contains("      7 pts/0    00:00:00 ps\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("      8 pts/0    00:00:00 ps\n"),
+        "{stdout}"
+    );
+}

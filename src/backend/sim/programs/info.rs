@@ -21,15 +21,23 @@ pub(crate) fn id(ctx: &mut Ctx, out: &mut Out) {
     out.line(&format!("uid=0(root) gid=0(root) groups={groups}"));
 }
 
-/// The caller's process list plus `ps` itself, in busybox or procps format.
+/// The caller's process list plus `ps` itself, in busybox or procps format. `exec CTR ps`
+/// runs ps as the exec'd process, already the newest in the list: it is not added twice.
 pub(crate) fn ps(ctx: &mut Ctx, out: &mut Out) {
-    let self_pid = ctx.procs.iter().map(|p| p.pid).max().unwrap_or(0) + 1;
+    let newest = ctx.procs.iter().max_by_key(|p| p.pid);
+    let listed = newest.is_some_and(|p| {
+        let program = p.command.split_whitespace().next().unwrap_or("");
+        program.rsplit('/').next() == Some("ps")
+    });
     let mut rows: Vec<(u32, String, String)> = ctx
         .procs
         .iter()
         .map(|p| (p.pid, p.user.clone(), p.command.clone()))
         .collect();
-    rows.push((self_pid, "root".to_string(), "ps".to_string()));
+    if !listed {
+        let self_pid = newest.map_or(0, |p| p.pid) + 1;
+        rows.push((self_pid, "root".to_string(), "ps".to_string()));
+    }
     if ctx.flavor.is_gnu() {
         out.line("    PID TTY          TIME CMD");
         for (pid, _, cmd) in rows {

@@ -265,3 +265,23 @@ fn linux_rm_container_emptied_by_a_crash_is_removed_after_the_reboot() {
     assert_eq!(leftovers(root, &id), Vec::<String>::new());
     assert!(dl(root, "run --rm busybox true").status.success());
 }
+
+/// /dev/null and friends are device nodes on the container's /dev tmpfs (mode 0666, the
+/// host's numbers), as runc makes them as root: not bind mounts.
+#[test]
+fn linux_dev_has_device_nodes_not_bind_mounts() {
+    if !allowed("linux_dev_has_device_nodes_not_bind_mounts") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let _cleanup = Cleanup(root);
+    let out = stdout(
+        root,
+        r#"run --rm busybox sh -c 'stat -c "%n %F %t,%T %a" /dev/null /dev/zero /dev/tty; grep -c " /dev/null " /proc/mounts; echo x > /dev/null'"#,
+    );
+    assert_eq!(
+        out,
+        "/dev/null character special file 1,3 666\n/dev/zero character special file 1,5 666\n/dev/tty character special file 5,0 666\n0\n"
+    );
+}

@@ -1,8 +1,9 @@
-//! Waiting for the monitor's records (`pid`, `exit`) by polling, with a sleep that starts
+//! Waiting for the monitor's records (`pid`, `exit`) by polling, with a wait that starts
 //! short and doubles up to a cap: a `run --rm busybox true` is over within a millisecond or
 //! two, and a fixed 2–5 ms sleep was most of its wait; a long wait does not spin.
 //! (An inotify watch on the container dir was tried and measured slower: tearing down an
-//! inotify instance waits for an SRCU grace period, 10–20 ms here, on every wait.)
+//! inotify instance waits for an SRCU grace period, 10–20 ms here, on every wait.) The
+//! client that launched the monitor is woken early by its wake-up line (notify.rs).
 use std::time::Duration;
 
 pub struct Backoff {
@@ -18,15 +19,11 @@ impl Backoff {
         }
     }
 
-    /// The sleeps so far, for tests: 100 µs, 200 µs, … up to the cap.
-    fn advance(&mut self) -> Duration {
+    /// The next wait: 100 µs, 200 µs, … up to the cap.
+    pub fn advance(&mut self) -> Duration {
         let now = self.next;
         self.next = (self.next * 2).min(self.cap);
         now
-    }
-
-    pub fn sleep(&mut self) {
-        std::thread::sleep(self.advance());
     }
 }
 

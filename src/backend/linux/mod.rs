@@ -10,6 +10,7 @@ pub mod host_image;
 mod init;
 pub mod monitor;
 mod monitor_io;
+mod notify;
 pub mod nsinfo;
 pub mod overlay;
 pub mod records;

@@ -1,5 +1,6 @@
 //! `LinuxRuntime`: the `Runtime` trait carried out with overlayfs, a monitor per container,
 //! namespaces and cgroups.
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::time::{Duration as StdDuration, Instant};
 
@@ -10,6 +11,7 @@ use super::backoff::Backoff;
 use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
 use super::exec;
 use super::monitor::MonitorConfig;
+use super::notify::{self, Waiter};
 use super::overlay;
 use super::records::{self, ExitRecord, PidRecord, StartError};
 use crate::backend::{
@@ -35,6 +37,8 @@ pub struct LinuxRuntime {
     attach_offsets: std::collections::HashMap<String, u64>,
     /// Container shells a batch script is typing into (`run -it` then lines).
     shells: std::collections::HashMap<String, BatchShell>,
+    /// The wake-up lines of the monitors this process launched, by container id.
+    waiters: std::collections::HashMap<String, Waiter>,
 }
 
 /// Copies json-log entries written after `offset` to the attached output; returns the new offset.
@@ -79,6 +83,7 @@ impl LinuxRuntime {
             launch: MonitorLaunch::Exec(vec![exe, PathBuf::from("__monitor")]),
             attach_offsets: Default::default(),
             shells: Default::default(),
+            waiters: Default::default(),
         })
     }
 
@@ -97,8 +102,14 @@ impl LinuxRuntime {
         ContainerCgroup::new(&self.cgroups, &parent, &spec.id).map_err(failed)
     }
 
-    fn launch_monitor(&self, dir: &Path) -> RtResult<()> {
+    /// Launches the container's monitor with the write end of a wake-up line; returns the
+    /// client's end.
+    fn launch_monitor(&self, dir: &Path) -> RtResult<Waiter> {
         let dir_arg = dir.to_string_lossy().into_owned();
+        let (waiter, write) = notify::line().map_err(failed)?;
+        // An inheritable copy for the monitor; ours is closed when this returns.
+        let inherited = nix::unistd::dup(&write).map_err(failed)?;
+        let fd_arg = inherited.as_raw_fd().to_string();
         match &self.launch {
             MonitorLaunch::Exec(cmd) => {
                 let (prog, rest) = cmd
@@ -107,6 +118,7 @@ impl LinuxRuntime {
                 let status = std::process::Command::new(prog)
                     .args(rest)
                     .arg(&dir_arg)
+                    .arg(&fd_arg)
                     .status()
                     .map_err(|e| RuntimeError::io(prog, e))?;
                 if !status.success() {
@@ -117,7 +129,7 @@ impl LinuxRuntime {
                 // SAFETY: the child calls monitor_main (which forks the detached monitor) and _exits.
                 match unsafe { nix::unistd::fork() }.map_err(failed)? {
                     nix::unistd::ForkResult::Child => {
-                        let code = super::monitor::monitor_main(&[dir_arg]);
+                        let code = super::monitor::monitor_main(&[dir_arg, fd_arg]);
                         unsafe { libc::_exit(code) }
                     }
                     nix::unistd::ForkResult::Parent { child } => {
@@ -126,7 +138,19 @@ impl LinuxRuntime {
                 }
             }
         }
-        Ok(())
+        Ok(waiter)
+    }
+
+    /// Waits for the container's monitor to say something, or for the backoff's next
+    /// step when this process did not launch it.
+    fn pause(&mut self, id: &str, backoff: &mut Backoff) {
+        let timeout = backoff.advance();
+        match self.waiters.get_mut(id) {
+            Some(w) => {
+                w.wait(timeout);
+            }
+            None => std::thread::sleep(timeout),
+        }
     }
 
     fn read_exit(spec: &LaunchSpec) -> RtResult<Option<ExitRecord>> {
@@ -205,7 +229,8 @@ impl Runtime for LinuxRuntime {
         };
         records::write_json(dir, records::CONFIG_FILE, &cfg)
             .map_err(|e| RuntimeError::io(dir.join(records::CONFIG_FILE), e))?;
-        self.launch_monitor(dir)?;
+        let waiter = self.launch_monitor(dir)?;
+        self.waiters.insert(spec.id.clone(), waiter);
         let deadline = Instant::now() + StdDuration::from_secs(10);
         let mut backoff = Backoff::up_to(StdDuration::from_millis(2));
         loop {
@@ -230,7 +255,7 @@ impl Runtime for LinuxRuntime {
                     spec.id
                 )));
             }
-            backoff.sleep();
+            self.pause(&spec.id, &mut backoff);
         }
     }
 
@@ -281,10 +306,11 @@ impl Runtime for LinuxRuntime {
             {
                 if matches!(status, ProcStatus::Exited { .. }) {
                     self.attach_offsets.remove(&spec.id);
+                    self.waiters.remove(&spec.id);
                 }
                 break Ok(status);
             }
-            backoff.sleep();
+            self.pause(&spec.id, &mut backoff);
         };
         // A logical clock (--deterministic) moves by the whole seconds really waited, so a
         // 10 s grace period reads the same as on the simulator.

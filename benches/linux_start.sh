@@ -8,8 +8,9 @@ N=${N:-15}
 cargo build --release --quiet
 bin=$PWD/target/release/dockerlings
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 root=$work/root
+# Containers first (a bench cut short would leave `pz` running on a deleted root).
+trap '"$bin" --backend linux --root "$root" -c "rm -f pz" >/dev/null 2>&1; rm -rf "$work"' EXIT
 "$bin" --backend linux --root "$root" -c 'images -q' >/dev/null
 layer=$("$bin" --backend linux --root "$root" -c "image inspect --format '{{.GraphDriver.Data.UpperDir}}' busybox")
 mkdir -p "$work/bundle"

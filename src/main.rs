@@ -192,8 +192,10 @@ fn real_main() -> anyhow::Result<i32> {
                 ascii: cli.ascii || !unicode_terminal(),
                 width: terminal_width(),
             });
+            // Plain text at the terminal's width; box-drawing unless --ascii or no UTF-8.
+            let style = Style::plain(terminal_width(), cli.ascii || !unicode_terminal());
             return Ok(dockerlings::lesson::front::lesson_main(
-                name, *demo, *pace, choice, presenter,
+                name, *demo, *pace, choice, presenter, style,
             ));
         }
         Some(Sub::Quiz { topic, count }) => {

@@ -328,3 +328,32 @@ fn linux_lessons_play_on_the_kernel() {
     }
     assert!(played >= 3, "only {played} lessons name the linux backend");
 }
+
+/// `--ascii` (or a terminal without UTF-8) reaches a lesson's banners and diagrams.
+#[test]
+fn lesson_demo_with_ascii_draws_no_box_characters() {
+    let data = tempfile::tempdir().unwrap();
+    let boxy = |s: &str| s.chars().any(|c| ('\u{2500}'..='\u{257f}').contains(&c));
+    let out = dockerlings(
+        &["lesson", "--backend", "sim", "lifecycle", "--demo"],
+        data.path(),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(boxy(&text), "the default draws boxes: {text}");
+    let out = dockerlings(
+        &[
+            "lesson",
+            "--ascii",
+            "--backend",
+            "sim",
+            "lifecycle",
+            "--demo",
+        ],
+        data.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("== The container lifecycle =="), "{text}");
+    assert!(text.contains("\n-- Step 1/8: "), "{text}");
+    assert!(!boxy(&text), "{text}");
+}

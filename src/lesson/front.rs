@@ -258,6 +258,7 @@ pub fn lesson_main(
     pace: Option<f64>,
     choice: BackendChoice,
     presenter: Option<Presenter>,
+    style: crate::render::style::Style,
 ) -> i32 {
     let lesson = match find_lesson(name) {
         Ok(l) => l,
@@ -273,7 +274,7 @@ pub fn lesson_main(
             return 1;
         }
     };
-    let mut host = match SessionHost::new(kind) {
+    let mut host = match SessionHost::styled(kind, style) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("dockerlings: {e}");

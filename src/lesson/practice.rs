@@ -65,6 +65,8 @@ pub struct PracticeRun {
     ended: Option<PracticeEnd>,
     /// Projector mode: block-letter banners; the hint ladder stops short of the command.
     presenter: Option<Presenter>,
+    /// Banners in plain ASCII (the host's style).
+    ascii: bool,
 }
 
 impl PracticeRun {
@@ -87,9 +89,11 @@ impl PracticeRun {
         out: &mut dyn FnMut(&str),
         presenter: Option<Presenter>,
     ) -> PracticeRun {
-        out(&presenter
-            .as_ref()
-            .map_or_else(|| lesson_banner(&lesson), |p| p.lesson_banner(&lesson)));
+        let ascii = host.ascii();
+        out(&presenter.as_ref().map_or_else(
+            || lesson_banner(&lesson, ascii),
+            |p| p.lesson_banner(&lesson),
+        ));
         replay_until(&lesson, host, progress.step.min(lesson.steps.len()));
         let mut run = PracticeRun {
             lesson,
@@ -99,6 +103,7 @@ impl PracticeRun {
             awaiting_guess: false,
             ended: None,
             presenter,
+            ascii,
         };
         run.announce(out);
         run
@@ -136,7 +141,7 @@ impl PracticeRun {
         self.rung = 0;
         out(&match &self.presenter {
             Some(p) => p.step_banner(&self.lesson, i),
-            None => step_banner(&self.lesson, i),
+            None => step_banner(&self.lesson, i, self.ascii),
         });
         if let Some(p) = &self.lesson.steps[i].predict {
             out(&predict_question(p));

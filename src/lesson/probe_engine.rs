@@ -16,6 +16,7 @@ use crate::engine::Engine;
 use crate::engine::images::chain_ids;
 use crate::engine::state::ContainerStatus;
 use crate::image::changes::ChangeKind;
+use crate::render::style::Style;
 
 /// A session on its own temporary root; `reset` replaces both.
 pub struct SessionHost {
@@ -51,7 +52,13 @@ fn scratch(kind: BackendKind) -> Result<(tempfile::TempDir, tempfile::TempDir, S
 
 impl SessionHost {
     pub fn new(kind: BackendKind) -> Result<SessionHost, String> {
-        let (root, files, session) = scratch(kind)?;
+        SessionHost::styled(kind, Style::plain(80, false))
+    }
+
+    /// A host whose diagrams and banners follow `style` (width, `--ascii`).
+    pub fn styled(kind: BackendKind, style: Style) -> Result<SessionHost, String> {
+        let (root, files, mut session) = scratch(kind)?;
+        session.opts.style = style;
         let mut host = SessionHost {
             kind,
             session,
@@ -126,6 +133,10 @@ impl LessonHost for SessionHost {
 
     fn probe(&self) -> &dyn StateProbe {
         self
+    }
+
+    fn ascii(&self) -> bool {
+        self.session.opts.style.ascii
     }
 
     fn diagram(&mut self, spec: &str) -> Option<String> {

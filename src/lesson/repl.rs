@@ -41,8 +41,13 @@ pub fn start(session: &mut Session, name: &str, out: &mut Output) -> i32 {
         BackendKind::Linux => BackendChoice::Auto,
         BackendKind::Sim => BackendChoice::Sim,
     };
+    // The REPL's own width and --ascii, without colour (a lesson prints plain text).
+    let style = crate::render::style::Style {
+        color: false,
+        ..session.opts.style
+    };
     let started = lesson_backend(&lesson, choice)
-        .and_then(SessionHost::new)
+        .and_then(|kind| SessionHost::styled(kind, style))
         .and_then(|host| {
             saved_progress(&lesson.name)
                 .map(|p| (host, p))

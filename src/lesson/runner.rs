@@ -13,6 +13,10 @@ pub trait LessonHost {
     fn diagram(&mut self, spec: &str) -> Option<String>;
     /// Back to a fresh, empty state (built-in images only).
     fn reset(&mut self);
+    /// Banners and diagrams in plain ASCII (`--ascii`, or a terminal without UTF-8).
+    fn ascii(&self) -> bool {
+        false
+    }
 }
 
 /// A step whose check did not hold.
@@ -38,10 +42,20 @@ impl std::fmt::Display for StepFailure {
     }
 }
 
-pub fn step_banner(lesson: &Lesson, index: usize) -> String {
+/// The rules around a banner: box-drawing, or ASCII.
+fn rules(ascii: bool) -> (&'static str, &'static str) {
+    if ascii {
+        ("==", "--")
+    } else {
+        ("━━", "──")
+    }
+}
+
+pub fn step_banner(lesson: &Lesson, index: usize, ascii: bool) -> String {
     let step = &lesson.steps[index];
+    let rule = rules(ascii).1;
     let mut out = format!(
-        "\n── Step {}/{}: {} ──\n",
+        "\n{rule} Step {}/{}: {} {rule}\n",
         index + 1,
         lesson.steps.len(),
         step.title
@@ -53,8 +67,9 @@ pub fn step_banner(lesson: &Lesson, index: usize) -> String {
     out
 }
 
-pub fn lesson_banner(lesson: &Lesson) -> String {
-    let mut out = format!("━━ {} ━━\n", lesson.title);
+pub fn lesson_banner(lesson: &Lesson, ascii: bool) -> String {
+    let rule = rules(ascii).0;
+    let mut out = format!("{rule} {} {rule}\n", lesson.title);
     if !lesson.intro.is_empty() {
         out.push_str(&lesson.intro);
         out.push('\n');
@@ -129,9 +144,13 @@ pub fn run_demo_with(
     presenter: Option<&Presenter>,
     reveal: &mut dyn FnMut() -> bool,
 ) -> Result<(), StepFailure> {
-    sink(&presenter.map_or_else(|| lesson_banner(lesson), |p| p.lesson_banner(lesson)));
+    let ascii = host.ascii();
+    sink(&presenter.map_or_else(|| lesson_banner(lesson, ascii), |p| p.lesson_banner(lesson)));
     for (i, step) in lesson.steps.iter().enumerate() {
-        sink(&presenter.map_or_else(|| step_banner(lesson, i), |p| p.step_banner(lesson, i)));
+        sink(&presenter.map_or_else(
+            || step_banner(lesson, i, ascii),
+            |p| p.step_banner(lesson, i),
+        ));
         if let Some(p) = &step.predict {
             sink(&predict_question(p));
             sink(&predict_answer(p, None));

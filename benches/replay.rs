@@ -47,6 +47,10 @@ fn main() {
         );
         return;
     }
+    if std::env::var("PHASE").as_deref() == Ok("slow") {
+        slow_commands(&texts);
+        return;
+    }
     if std::env::var("PHASE").as_deref() == Ok("commands") {
         commands_only(&texts, rounds, commands);
         return;
@@ -124,6 +128,26 @@ fn commands_only(texts: &[String], rounds: usize, commands: usize) {
         commands * rounds,
         (commands * rounds) as f64 / secs
     );
+}
+
+/// For finding what costs: every command that takes over 0.5 ms, once per transcript.
+fn slow_commands(texts: &[String]) {
+    use dockerlings::transcript::replay::parse_for;
+    // Warm-up: the memoised built-in layers and the template.
+    let _ = dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+    for t in texts {
+        let parsed = parse_for(t, BackendKind::Sim).expect("transcript");
+        let (_root, mut session) =
+            dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+        for block in &parsed.blocks {
+            let t = Instant::now();
+            let _ = session.feed_line(&block.command);
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            if ms > 0.5 {
+                println!("{ms:>7.2} ms  {}", block.command);
+            }
+        }
+    }
 }
 
 /// User + system CPU time of this process, in seconds (less disturbed than wall time when

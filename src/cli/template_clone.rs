@@ -2,6 +2,13 @@
 //! per-root files). Replays make one fresh root per transcript, so this is on the replay
 //! benchmark's hot path: the template's tree is listed once per process and each clone is
 //! then only mkdir / link / symlink calls, no directory reads or stats.
+//!
+//! The read-only image layers' file trees (`overlay2/<cache-id>/diff`, four fifths of the
+//! template's entries) are not cloned at all: in a scratch root each is a symlink to the
+//! template's. Nothing ever writes into an image layer's diff/ (copy-up writes a container's
+//! upper dir, a new layer is extracted elsewhere and renamed in, `rmi` removes the symlink
+//! without following it). Departure from Docker's layout, for scratch roots only: there
+//! `diff` is a symlink, which `show disk` draws as the directory it stands for.
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -11,9 +18,15 @@ const PER_ROOT: [&str; 4] = ["lock", "engine.json", "tmp", "complete"];
 
 #[derive(Debug, Clone)]
 enum Entry {
-    Dir { mode: u32 },
+    Dir {
+        mode: u32,
+    },
     File,
-    Symlink { target: PathBuf },
+    Symlink {
+        target: PathBuf,
+    },
+    /// An image layer's diff/ dir, shared with the template through a symlink.
+    Shared,
 }
 
 /// The template's tree, parents before children, as paths relative to its root.
@@ -30,7 +43,9 @@ fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
         }
         let path = rel.join(&name);
         let kind = entry.file_type()?;
-        if kind.is_dir() {
+        if kind.is_dir() && is_layer_diff(&path) {
+            out.push((path, Entry::Shared));
+        } else if kind.is_dir() {
             let mode = entry.metadata()?.permissions().mode() & 0o7777;
             out.push((path.clone(), Entry::Dir { mode }));
             list(root, &path, out)?;
@@ -42,6 +57,12 @@ fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `overlay2/<cache-id>/diff`: a layer's file tree.
+fn is_layer_diff(rel: &Path) -> bool {
+    let parts: Vec<_> = rel.iter().collect();
+    matches!(parts.as_slice(), [o, _, d] if *o == "overlay2" && *d == "diff")
 }
 
 /// The listing of `template`, made on first use and kept for the process.
@@ -66,6 +87,8 @@ fn listing(template: &Path) -> std::io::Result<std::sync::Arc<Listing>> {
 /// template's modes, files linked, symlinks recreated.
 pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
     let umask = current_umask();
+    // The shared trees are linked by absolute path: $TMPDIR may be relative.
+    let template_abs = std::fs::canonicalize(template)?;
     for (rel, entry) in listing(template)?.iter() {
         let to = dst.join(rel);
         match entry {
@@ -78,6 +101,7 @@ pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
             }
             Entry::File => std::fs::hard_link(template.join(rel), &to)?,
             Entry::Symlink { target } => std::os::unix::fs::symlink(target, &to)?,
+            Entry::Shared => std::os::unix::fs::symlink(template_abs.join(rel), &to)?,
         }
     }
     Ok(())
@@ -144,6 +168,39 @@ mod tests {
         assert_eq!(
             std::fs::metadata(root.join("a/b/f")).unwrap().ino(),
             std::fs::metadata(d.path().join("a/b/f")).unwrap().ino()
+        );
+    }
+
+    #[test]
+    fn an_image_layer_tree_is_shared_with_the_template_not_cloned() {
+        use std::os::unix::fs::MetadataExt;
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::create_dir_all(root.join("overlay2/abc/diff/etc")).unwrap();
+        std::fs::write(root.join("overlay2/abc/diff/etc/passwd"), b"root\n").unwrap();
+        std::fs::write(root.join("overlay2/abc/link"), b"L").unwrap();
+        let d = tempfile::tempdir().unwrap();
+        clone_template(root, d.path()).unwrap();
+        let diff = d.path().join("overlay2/abc/diff");
+        assert!(
+            std::fs::symlink_metadata(&diff)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_link(&diff).unwrap(),
+            std::fs::canonicalize(root.join("overlay2/abc/diff")).unwrap()
+        );
+        assert_eq!(std::fs::read(diff.join("etc/passwd")).unwrap(), b"root\n");
+        // The layer's other files are still linked, as before.
+        assert_eq!(
+            std::fs::metadata(root.join("overlay2/abc/link"))
+                .unwrap()
+                .ino(),
+            std::fs::metadata(d.path().join("overlay2/abc/link"))
+                .unwrap()
+                .ino()
         );
     }
 }

@@ -157,9 +157,20 @@ impl Engine {
             {
                 continue;
             }
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            let Ok(mut meta) = std::fs::symlink_metadata(&path) else {
                 continue;
             };
+            // A scratch root shares the template's image layer trees through a `diff`
+            // symlink (cli::template_clone): drawn as the layer dir it stands for.
+            if meta.file_type().is_symlink()
+                && matches!(
+                    in_root.split('/').collect::<Vec<_>>().as_slice(),
+                    ["overlay2", _, "diff"]
+                )
+                && let Ok(followed) = std::fs::metadata(&path)
+            {
+                meta = followed;
+            }
             let kind = if meta.file_type().is_symlink() {
                 let target = std::fs::read_link(&path).map(|t| t.display().to_string());
                 EntryKind::Symlink {

@@ -101,7 +101,9 @@ impl UnionFs {
             if present {
                 let meta = match meta {
                     Some(m) => m,
-                    None => std::fs::symlink_metadata(&host).map_err(|e| FsError::io(&host, e))?,
+                    // The layer's root itself: followed, as a scratch root's image layer
+                    // diff/ may be a symlink to the shared template's (cli::template_clone).
+                    None => std::fs::metadata(&host).map_err(|e| FsError::io(&host, e))?,
                 };
                 let is_dir = meta.is_dir();
                 if !found.is_empty() && !is_dir {

@@ -186,3 +186,21 @@ fn recreating_a_deleted_file_drops_its_whiteout() {
     assert_eq!(fs.read_file("/", "/etc/motd").unwrap(), b"new\n");
     assert!(!fs.upper().join("etc/.wh.motd").exists());
 }
+
+#[test]
+fn a_lower_layer_given_as_a_symlink_to_its_tree_is_read_through_it() {
+    // A scratch root's image layers are symlinks to the template's trees.
+    let (t, _) = fixture();
+    let shared = t.path().join("shared-base");
+    std::os::unix::fs::symlink(t.path().join("base"), &shared).unwrap();
+    let fs = UnionFs::new(vec![t.path().join("top"), shared], t.path().join("upper"));
+    assert_eq!(fs.stat("/", "/").unwrap().kind, FileKind::Dir);
+    assert_eq!(
+        fs.read_dir("/", "/").unwrap(),
+        ["bin", "etc", "home", "root", "tmp", "usr", "var"]
+    );
+    assert_eq!(
+        fs.read_file("/", "/etc/motd").unwrap(),
+        b"hello from the image\n"
+    );
+}

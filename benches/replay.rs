@@ -58,6 +58,7 @@ fn main() {
     // Warm-up: the built-in image layers are generated once per process (memoised).
     replay_text(&texts[0], BackendKind::Sim).expect("replay");
     let t0 = Instant::now();
+    let cpu0 = cpu_secs();
     let mut fresh_roots = 0;
     for _ in 0..rounds {
         for t in &texts {
@@ -67,6 +68,7 @@ fn main() {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu0;
     // How much of that is making fresh roots (the built-in images installed each time).
     let t1 = Instant::now();
     for _ in 0..fresh_roots {
@@ -80,8 +82,9 @@ fn main() {
     );
     let total = commands * rounds;
     println!(
-        "replay: {total} commands on {fresh_roots} fresh roots in {secs:.3} s = {:.0} commands/s (TMPDIR={})",
+        "replay: {total} commands on {fresh_roots} fresh roots in {secs:.3} s = {:.0} commands/s; {:.0} per CPU second (TMPDIR={})",
         total as f64 / secs,
+        total as f64 / cpu.max(1e-9),
         std::env::var("TMPDIR").unwrap_or_else(|_| "/tmp".into())
     );
 }

@@ -3,6 +3,7 @@
 //! Deletions are recorded in the upper dir as AUFS-style whiteouts (`.wh.<name>`, and
 //! `.wh..wh..opq` for an opaque dir), the form tar layers use, so `commit` can tar the upper
 //! dir as it is. Lower dirs are never written; nothing outside the upper dir is ever written.
+mod index;
 mod lookup;
 mod write;
 
@@ -77,6 +78,8 @@ pub struct UnionFs {
     /// remembered until the next write, and not used at all while a write is under way.
     presence_cache: std::cell::RefCell<std::collections::HashMap<Vec<String>, Vec<lookup::Found>>>,
     writes_in_progress: std::cell::Cell<u32>,
+    /// The lowers' in-memory indexes (None for a lower read from disk), found on first use.
+    indexes: std::cell::OnceCell<Vec<Option<std::sync::Arc<index::LayerIndex>>>>,
 }
 
 /// Marks a write in progress: lookups bypass the cache, which is emptied when it ends.
@@ -97,7 +100,19 @@ impl UnionFs {
             upper,
             presence_cache: Default::default(),
             writes_in_progress: Default::default(),
+            indexes: Default::default(),
         }
+    }
+
+    /// The in-memory index of a read-only layer, when it has one (see `index`).
+    fn index_of(&self, layer: Layer) -> Option<std::sync::Arc<index::LayerIndex>> {
+        let Layer::Lower(i) = layer else {
+            return None;
+        };
+        let indexes = self
+            .indexes
+            .get_or_init(|| self.lowers.iter().map(|p| index::layer_index(p)).collect());
+        indexes.get(i).cloned().flatten()
     }
 
     pub(super) fn writing(&self) -> WriteGuard<'_> {

@@ -1,0 +1,306 @@
+//! An in-memory index of an image layer's file tree, so that lookups in read-only layers
+//! cost no system calls (every PATH search walks every layer; a stat per component and
+//! layer was most of the simulator's command time).
+//!
+//! Only image layers are indexed: `.../overlay2/<64-hex cache id>/diff` given as a lower.
+//! Such a dir is never written after it is renamed into place, and its path names its
+//! content for as long as any root holds it: a cache id is random (never reused), or, under
+//! --deterministic, derived from the layer's chain id (the same path is the same layer).
+//! A container's `-init` layer (its files depend on `--hostname`) and the upper dir are
+//! looked up on disk as before. Indexes are kept for the process, keyed by path; the
+//! shared trees of scratch roots (cli::template_clone) are indexed once, by their target.
+use std::collections::HashMap;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::lookup::{FileKind, Meta};
+use super::{FsError, OPAQUE_MARKER};
+use crate::image::changes::{is_kernel_whiteout, is_opaque_dir};
+
+/// One path of a layer, as `presence` needs it.
+#[derive(Debug, Clone)]
+pub(super) struct Node {
+    pub meta: Meta,
+    pub kernel_whiteout: bool,
+    /// A directory with `.wh..wh..opq` (or the overlay xattr).
+    pub opaque: bool,
+    /// A directory's entries as on disk (whiteout files included), sorted.
+    pub children: Vec<(String, bool)>,
+}
+
+/// A layer's tree by path relative to its root ("" is the root, "etc/passwd" a file).
+#[derive(Debug, Default)]
+pub(super) struct LayerIndex {
+    nodes: HashMap<String, Node>,
+}
+
+impl LayerIndex {
+    /// The node at `comps` ([] is the layer's root).
+    pub fn get(&self, comps: &[String]) -> Option<&Node> {
+        self.nodes.get(&comps.join("/"))
+    }
+
+    /// Whether `parent` holds a `.wh.<name>` entry.
+    pub fn has_whiteout(&self, parent: &[String], name: &str) -> bool {
+        let mut key = parent.join("/");
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str(super::WHITEOUT_PREFIX);
+        key.push_str(name);
+        self.nodes.contains_key(&key)
+    }
+
+    fn build(root: &Path) -> Result<LayerIndex, FsError> {
+        let mut index = LayerIndex::default();
+        let meta = std::fs::metadata(root).map_err(|e| FsError::io(root, e))?;
+        index.add_dir(root, String::new(), &meta)?;
+        Ok(index)
+    }
+
+    fn add_dir(
+        &mut self,
+        host: &Path,
+        rel: String,
+        meta: &std::fs::Metadata,
+    ) -> Result<(), FsError> {
+        let mut children = Vec::new();
+        for entry in std::fs::read_dir(host).map_err(|e| FsError::io(host, e))? {
+            let entry = entry.map_err(|e| FsError::io(host, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            let m = std::fs::symlink_metadata(&path).map_err(|e| FsError::io(&path, e))?;
+            let child_rel = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            children.push((name, is_kernel_whiteout(&m)));
+            if m.is_dir() {
+                self.add_dir(&path, child_rel, &m)?;
+            } else {
+                let node = leaf(&path, &m)?;
+                self.nodes.insert(child_rel, node);
+            }
+        }
+        children.sort();
+        let opaque = children.iter().any(|(n, _)| n == OPAQUE_MARKER) || is_opaque_dir(host);
+        self.nodes.insert(
+            rel,
+            Node {
+                meta: Meta::of(meta, None),
+                kernel_whiteout: false,
+                opaque,
+                children,
+            },
+        );
+        Ok(())
+    }
+}
+
+fn leaf(path: &Path, m: &std::fs::Metadata) -> Result<Node, FsError> {
+    let target = if m.file_type().is_symlink() {
+        let t = std::fs::read_link(path).map_err(|e| FsError::io(path, e))?;
+        Some(t.to_string_lossy().into_owned())
+    } else {
+        None
+    };
+    Ok(Node {
+        meta: Meta::of(m, target),
+        kernel_whiteout: is_kernel_whiteout(m),
+        opaque: false,
+        children: Vec::new(),
+    })
+}
+
+impl Meta {
+    pub(super) fn of(m: &std::fs::Metadata, link_target: Option<String>) -> Meta {
+        let ft = m.file_type();
+        let kind = if ft.is_dir() {
+            FileKind::Dir
+        } else if ft.is_symlink() {
+            FileKind::Symlink
+        } else if ft.is_file() {
+            FileKind::File
+        } else {
+            FileKind::Other
+        };
+        Meta {
+            kind,
+            size: m.len(),
+            mode: m.permissions().mode() & 0o7777,
+            mtime: m.mtime(),
+            link_target,
+        }
+    }
+}
+
+/// `.../overlay2/<64-hex>/diff`: an image layer's tree (not an `-init` layer, not a fixture).
+fn is_image_layer_diff(path: &Path) -> bool {
+    let mut back = path.iter().rev();
+    let (Some(diff), Some(id), Some(overlay)) = (back.next(), back.next(), back.next()) else {
+        return false;
+    };
+    let id = id.to_string_lossy();
+    diff == "diff"
+        && overlay == "overlay2"
+        && id.len() == 64
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Past this many paths the cache starts over (scratch roots each add a few).
+const MAX_CACHED_PATHS: usize = 4096;
+
+type Cache = Mutex<HashMap<PathBuf, Arc<LayerIndex>>>;
+
+/// The index of the lower dir `path`, made on first use; None when it is not an image
+/// layer (then it is read from disk). An unreadable layer is not indexed either: the disk
+/// lookup reports its error.
+pub(super) fn layer_index(path: &Path) -> Option<Arc<LayerIndex>> {
+    if !is_image_layer_diff(path) {
+        return None;
+    }
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = lock(cache).get(path) {
+        return Some(hit.clone());
+    }
+    // A scratch root's layer is a symlink to the template's tree: index that once.
+    let target = std::fs::canonicalize(path).ok()?;
+    let found = lock(cache).get(&target).cloned();
+    let index = match found {
+        Some(index) => index,
+        None => Arc::new(LayerIndex::build(&target).ok()?),
+    };
+    let mut map = lock(cache);
+    if map.len() >= MAX_CACHED_PATHS {
+        map.clear();
+    }
+    map.insert(target, index.clone());
+    map.insert(path.to_path_buf(), index.clone());
+    Some(index)
+}
+
+fn lock(cache: &Cache) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<LayerIndex>>> {
+    cache.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Layer, UnionFs};
+    use super::*;
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    /// Two image layers in the store's form (top = A over base = B) and an upper dir.
+    fn layers(t: &Path) -> (PathBuf, PathBuf, PathBuf) {
+        let top = t.join(format!("overlay2/{A}/diff"));
+        let base = t.join(format!("overlay2/{B}/diff"));
+        let upper = t.join("upper");
+        for d in ["etc", "home/user", "var/log", "usr/bin", "opt/keep"] {
+            std::fs::create_dir_all(base.join(d)).unwrap();
+        }
+        std::fs::write(base.join("etc/motd"), "hello\n").unwrap();
+        std::fs::write(base.join("etc/group"), "root:x:0:\n").unwrap();
+        std::fs::write(base.join("var/log/syslog"), "log\n").unwrap();
+        std::fs::write(base.join("usr/bin/ls"), "").unwrap();
+        std::fs::write(base.join("opt/keep/old"), "").unwrap();
+        std::os::unix::fs::symlink("usr/bin", base.join("bin")).unwrap();
+        std::fs::set_permissions(base.join("var/log"), std::fs::Permissions::from_mode(0o750))
+            .unwrap();
+        for d in ["etc", "opt/keep", "home"] {
+            std::fs::create_dir_all(top.join(d)).unwrap();
+        }
+        std::fs::write(top.join("etc/app.conf"), "x=1\n").unwrap();
+        std::fs::write(top.join("etc/.wh.group"), "").unwrap();
+        std::fs::write(top.join("opt/keep/.wh..wh..opq"), "").unwrap();
+        std::fs::write(top.join("opt/keep/new"), "").unwrap();
+        std::fs::write(top.join("home/.wh.user"), "").unwrap();
+        std::fs::create_dir_all(&upper).unwrap();
+        (top, base, upper)
+    }
+
+    fn answers(fs: &UnionFs) -> Vec<String> {
+        let paths = [
+            "/",
+            "/etc",
+            "/etc/motd",
+            "/etc/group",
+            "/etc/app.conf",
+            "/bin",
+            "/bin/ls",
+            "/usr/bin/ls",
+            "/var/log",
+            "/var/log/syslog",
+            "/opt/keep",
+            "/opt/keep/old",
+            "/opt/keep/new",
+            "/home",
+            "/home/user",
+            "/nope",
+            "/etc/motd/x",
+            "/etc/.wh.group",
+        ];
+        let mut out = Vec::new();
+        for p in paths {
+            out.push(format!(
+                "{p}: {:?} {:?} {:?} {:?}",
+                fs.stat("/", p).map_err(|e| e.to_string()),
+                fs.lstat("/", p).map_err(|e| e.to_string()),
+                fs.read_dir("/", p).map_err(|e| e.to_string()),
+                fs.read_file("/", p).map_err(|e| e.to_string()),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn indexed_layers_answer_as_the_disk_does() {
+        let t = tempfile::tempdir().unwrap();
+        let (top, base, upper) = layers(t.path());
+        let indexed = UnionFs::new(vec![top.clone(), base.clone()], upper.clone());
+        // The same trees under names that are not image layers: read from disk.
+        std::os::unix::fs::symlink(&top, t.path().join("top")).unwrap();
+        std::os::unix::fs::symlink(&base, t.path().join("base")).unwrap();
+        let disk = UnionFs::new(vec![t.path().join("top"), t.path().join("base")], upper);
+        assert!(indexed.index_of(Layer::Lower(1)).is_some());
+        assert!(disk.index_of(Layer::Lower(1)).is_none());
+        assert_eq!(answers(&indexed), answers(&disk));
+        // And writes over indexed lowers still copy up and white out.
+        indexed
+            .write_file("/", "/etc/motd", b"more\n", true)
+            .unwrap();
+        indexed.remove("/", "/var/log", true).unwrap();
+        disk.write_file("/", "/etc/app.conf", b"", false).unwrap();
+        assert_eq!(answers(&indexed), answers(&disk));
+    }
+
+    #[test]
+    fn an_indexed_layer_is_read_from_memory_after_first_use() {
+        let t = tempfile::tempdir().unwrap();
+        let (top, base, upper) = layers(t.path());
+        let first = UnionFs::new(vec![top.clone(), base.clone()], upper.clone());
+        assert!(first.exists("/", "/var/log/syslog"));
+        // Image layers never change; the index does not look again.
+        std::fs::remove_file(base.join("var/log/syslog")).unwrap();
+        let later = UnionFs::new(vec![top, base], upper);
+        assert!(later.exists("/", "/var/log/syslog"));
+    }
+
+    #[test]
+    fn only_image_layer_trees_are_indexed() {
+        let yes = format!("/r/overlay2/{B}/diff");
+        assert!(is_image_layer_diff(Path::new(&yes)));
+        for no in [
+            format!("/r/overlay2/{B}-init/diff"),
+            format!("/r/overlay2/{B}/work"),
+            format!("/r/other/{B}/diff"),
+            "/r/overlay2/xyz/diff".to_string(),
+            "diff".to_string(),
+        ] {
+            assert!(!is_image_layer_diff(Path::new(&no)), "{no}");
+        }
+    }
+}

@@ -3,12 +3,14 @@
 //! benchmark's hot path: the template's tree is listed once per process and each clone is
 //! then only mkdir / link / symlink calls, no directory reads or stats.
 //!
-//! The read-only image layers' file trees (`overlay2/<cache-id>/diff`, four fifths of the
-//! template's entries) are not cloned at all: in a scratch root each is a symlink to the
-//! template's. Nothing ever writes into an image layer's diff/ (copy-up writes a container's
-//! upper dir, a new layer is extracted elsewhere and renamed in, `rmi` removes the symlink
-//! without following it). Departure from Docker's layout, for scratch roots only: there
-//! `diff` is a symlink, which `show disk` draws as the directory it stands for.
+//! The image layers themselves (`overlay2/<cache-id>/` with their file trees, and
+//! `image/overlay2/layerdb/sha256/<chain-id>/`, nine tenths of the template's entries) are
+//! not cloned at all: in a scratch root each is a symlink to the template's. Both are
+//! written once, when the layer is registered, and never again (copy-up writes a
+//! container's own upper dir, a new layer is made under tmp/ and renamed in, `rmi`
+//! removes the symlink without following it). Departure from Docker's layout, for scratch
+//! roots only: there these dirs are symlinks, which `show disk` draws as the directories
+//! they stand for.
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -25,7 +27,7 @@ enum Entry {
     Symlink {
         target: PathBuf,
     },
-    /// An image layer's diff/ dir, shared with the template through a symlink.
+    /// An image layer's dir, shared with the template through a symlink.
     Shared,
 }
 
@@ -43,7 +45,7 @@ fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
         }
         let path = rel.join(&name);
         let kind = entry.file_type()?;
-        if kind.is_dir() && is_layer_diff(&path) {
+        if kind.is_dir() && is_shared(&path) {
             out.push((path, Entry::Shared));
         } else if kind.is_dir() {
             let mode = entry.metadata()?.permissions().mode() & 0o7777;
@@ -59,10 +61,9 @@ fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `overlay2/<cache-id>/diff`: a layer's file tree.
-fn is_layer_diff(rel: &Path) -> bool {
-    let parts: Vec<_> = rel.iter().collect();
-    matches!(parts.as_slice(), [o, _, d] if *o == "overlay2" && *d == "diff")
+/// The template holds no container, so every layer dir in it is an image layer's.
+fn is_shared(rel: &Path) -> bool {
+    crate::store::is_layer_dir(rel)
 }
 
 /// The listing of `template`, made on first use and kept for the process.
@@ -172,35 +173,44 @@ mod tests {
     }
 
     #[test]
-    fn an_image_layer_tree_is_shared_with_the_template_not_cloned() {
+    fn image_layer_dirs_are_shared_with_the_template_not_cloned() {
         use std::os::unix::fs::MetadataExt;
         let t = tempfile::tempdir().unwrap();
         let root = t.path();
         std::fs::create_dir_all(root.join("overlay2/abc/diff/etc")).unwrap();
         std::fs::write(root.join("overlay2/abc/diff/etc/passwd"), b"root\n").unwrap();
         std::fs::write(root.join("overlay2/abc/link"), b"L").unwrap();
+        std::fs::create_dir_all(root.join("overlay2/l")).unwrap();
+        std::os::unix::fs::symlink("../abc/diff", root.join("overlay2/l/L")).unwrap();
+        std::fs::create_dir_all(root.join("image/overlay2/layerdb/sha256/c1")).unwrap();
+        std::fs::write(root.join("image/overlay2/layerdb/sha256/c1/diff"), b"d").unwrap();
+        std::fs::create_dir_all(root.join("image/overlay2/imagedb/content/sha256")).unwrap();
+        std::fs::write(root.join("image/overlay2/imagedb/content/sha256/i1"), b"{}").unwrap();
         let d = tempfile::tempdir().unwrap();
         clone_template(root, d.path()).unwrap();
-        let diff = d.path().join("overlay2/abc/diff");
-        assert!(
-            std::fs::symlink_metadata(&diff)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        for shared in ["overlay2/abc", "image/overlay2/layerdb/sha256/c1"] {
+            let link = d.path().join(shared);
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(
+                std::fs::read_link(&link).unwrap(),
+                std::fs::canonicalize(root.join(shared)).unwrap()
+            );
+        }
         assert_eq!(
-            std::fs::read_link(&diff).unwrap(),
-            std::fs::canonicalize(root.join("overlay2/abc/diff")).unwrap()
+            std::fs::read(d.path().join("overlay2/l/L/etc/passwd")).unwrap(),
+            b"root\n"
         );
-        assert_eq!(std::fs::read(diff.join("etc/passwd")).unwrap(), b"root\n");
-        // The layer's other files are still linked, as before.
+        // The rest is cloned as before: dirs made, files linked.
+        assert!(d.path().join("overlay2/l").is_dir());
+        let config = "image/overlay2/imagedb/content/sha256/i1";
         assert_eq!(
-            std::fs::metadata(root.join("overlay2/abc/link"))
-                .unwrap()
-                .ino(),
-            std::fs::metadata(d.path().join("overlay2/abc/link"))
-                .unwrap()
-                .ino()
+            std::fs::metadata(root.join(config)).unwrap().ino(),
+            std::fs::metadata(d.path().join(config)).unwrap().ino()
         );
     }
 }

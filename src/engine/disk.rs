@@ -160,13 +160,10 @@ impl Engine {
             let Ok(mut meta) = std::fs::symlink_metadata(&path) else {
                 continue;
             };
-            // A scratch root shares the template's image layer trees through a `diff`
-            // symlink (cli::template_clone): drawn as the layer dir it stands for.
+            // A scratch root shares the template's image layer dirs through symlinks
+            // (cli::template_clone): drawn as the directories they stand for.
             if meta.file_type().is_symlink()
-                && matches!(
-                    in_root.split('/').collect::<Vec<_>>().as_slice(),
-                    ["overlay2", _, "diff"]
-                )
+                && crate::store::is_layer_dir(Path::new(&in_root))
                 && let Ok(followed) = std::fs::metadata(&path)
             {
                 meta = followed;

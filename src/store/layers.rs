@@ -24,6 +24,17 @@ pub struct LayerInfo {
     pub parent: Option<String>,
 }
 
+/// A layer's own dir, relative to the root: `overlay2/<cache-id>` (an image layer's or a
+/// container's) or `image/overlay2/layerdb/sha256/<chain-id>`.
+pub fn is_layer_dir(rel: &std::path::Path) -> bool {
+    let parts: Vec<_> = rel.iter().filter_map(|p| p.to_str()).collect();
+    matches!(parts.as_slice(), ["overlay2", id] if *id != "l")
+        || matches!(
+            parts.as_slice(),
+            ["image", "overlay2", "layerdb", "sha256", _]
+        )
+}
+
 fn hex_of(id: &str) -> &str {
     id.strip_prefix("sha256:").unwrap_or(id)
 }

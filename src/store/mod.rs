@@ -24,7 +24,7 @@ pub use crate::backend::BackendKind;
 pub use atomic::{StoreLock, dir_size, write_file_atomic};
 pub use error::StoreError;
 pub use ids::{chain_id, short_link_from_bytes};
-pub use layers::LayerInfo;
+pub use layers::{LayerInfo, is_layer_dir};
 pub use recover::{Recovered, Txn};
 pub use rwlayer::InitFiles;
 pub use tarsplit::LayerTarReader;

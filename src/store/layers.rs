@@ -224,11 +224,17 @@ impl Store {
 }
 
 pub(crate) fn remove_tree(path: &std::path::Path) -> StoreResult<()> {
-    if !path.exists() {
-        return Ok(());
+    match fs::remove_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        // A layer may hold read-only dirs (0555): give the owner write access back and go
+        // on. Walking the tree for that first would double the cost of every removal.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            make_writable(path);
+            fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
+        }
+        Err(e) => Err(StoreError::io(path, e)),
     }
-    make_writable(path);
-    fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
 }
 
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> StoreResult<()> {

@@ -2,12 +2,12 @@
 //! cost no system calls (every PATH search walks every layer; a stat per component and
 //! layer was most of the simulator's command time).
 //!
-//! Only image layers are indexed: `.../overlay2/<64-hex cache id>/diff` given as a lower.
-//! Such a dir is never written after it is renamed into place, and its path names its
+//! Only read-only layers are indexed: `.../overlay2/<64-hex cache id>/diff` given as a
+//! lower. Such a dir is never written after it is renamed into place, and its path names its
 //! content for as long as any root holds it: a cache id is random (never reused), or, under
 //! --deterministic, derived from the layer's chain id (the same path is the same layer).
-//! A container's `-init` layer (its files depend on `--hostname`) and the upper dir are
-//! looked up on disk as before. Indexes are kept for the process, keyed by path; the
+//! A container's `-init` layer is indexed too, checked against its dir's identity (see
+//! `layer_index`); the upper dir is looked up on disk. Indexes are kept for the process, keyed by path; the
 //! shared trees of scratch roots (cli::template_clone) are indexed once, by their target.
 use std::collections::HashMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -33,6 +33,16 @@ pub(super) struct Node {
 #[derive(Debug, Default)]
 pub(super) struct LayerIndex {
     nodes: HashMap<String, Node>,
+    /// For an `-init` layer: its root dir's identity when indexed (see `layer_index`).
+    stamp: Option<Stamp>,
+}
+
+/// A dir's identity: device, inode and change time.
+type Stamp = (u64, u64, i64, i64);
+
+fn stamp_of(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.dev(), m.ino(), m.ctime(), m.ctime_nsec()))
 }
 
 impl LayerIndex {
@@ -136,17 +146,34 @@ impl Meta {
     }
 }
 
-/// `.../overlay2/<64-hex>/diff`: an image layer's tree (not an `-init` layer, not a fixture).
-fn is_image_layer_diff(path: &Path) -> bool {
+/// What kind of layer tree a lower dir is, by its place in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `.../overlay2/<64-hex>/diff`.
+    Image,
+    /// `.../overlay2/<64-hex>-init/diff`: a container's init layer.
+    Init,
+}
+
+fn kind_of(path: &Path) -> Option<Kind> {
     let mut back = path.iter().rev();
     let (Some(diff), Some(id), Some(overlay)) = (back.next(), back.next(), back.next()) else {
-        return false;
+        return None;
     };
+    if diff != "diff" || overlay != "overlay2" {
+        return None;
+    }
     let id = id.to_string_lossy();
-    diff == "diff"
-        && overlay == "overlay2"
-        && id.len() == 64
-        && id.bytes().all(|b| b.is_ascii_hexdigit())
+    let (hex, kind) = match id.strip_suffix("-init") {
+        Some(hex) => (hex, Kind::Init),
+        None => (id.as_ref(), Kind::Image),
+    };
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(kind)
+}
+
+#[cfg(test)]
+fn is_image_layer_diff(path: &Path) -> bool {
+    kind_of(path) == Some(Kind::Image)
 }
 
 /// Past this many paths the cache starts over (scratch roots each add a few).
@@ -154,15 +181,33 @@ const MAX_CACHED_PATHS: usize = 4096;
 
 type Cache = Mutex<HashMap<PathBuf, Arc<LayerIndex>>>;
 
-/// The index of the lower dir `path`, made on first use; None when it is not an image
-/// layer (then it is read from disk). An unreadable layer is not indexed either: the disk
-/// lookup reports its error.
+/// The index of the lower dir `path`, made on first use; None when it is neither an image
+/// layer nor an init layer (then it is read from disk). An unreadable layer is not indexed
+/// either: the disk lookup reports its error.
+///
+/// An init layer is written once, when its container is created, but its files depend on
+/// the container's `--hostname`, and its path could come back with other files if a root
+/// were deleted and made again at the same place while this process runs (under
+/// --deterministic the ids repeat): its index is used only while its root dir is the very
+/// dir it was made from (device, inode, change time; one stat per union).
 pub(super) fn layer_index(path: &Path) -> Option<Arc<LayerIndex>> {
-    if !is_image_layer_diff(path) {
-        return None;
-    }
+    let kind = kind_of(path)?;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
+    if kind == Kind::Init {
+        let stamp = stamp_of(path)?;
+        let hit = lock(cache).get(path).cloned();
+        if let Some(hit) = hit
+            && hit.stamp == Some(stamp)
+        {
+            return Some(hit);
+        }
+        let mut index = LayerIndex::build(path).ok()?;
+        index.stamp = Some(stamp);
+        let index = Arc::new(index);
+        insert(cache, &[path], &index);
+        return Some(index);
+    }
     if let Some(hit) = lock(cache).get(path) {
         return Some(hit.clone());
     }
@@ -173,13 +218,18 @@ pub(super) fn layer_index(path: &Path) -> Option<Arc<LayerIndex>> {
         Some(index) => index,
         None => Arc::new(LayerIndex::build(&target).ok()?),
     };
+    insert(cache, &[&target, path], &index);
+    Some(index)
+}
+
+fn insert(cache: &Cache, paths: &[&Path], index: &Arc<LayerIndex>) {
     let mut map = lock(cache);
     if map.len() >= MAX_CACHED_PATHS {
         map.clear();
     }
-    map.insert(target, index.clone());
-    map.insert(path.to_path_buf(), index.clone());
-    Some(index)
+    for p in paths {
+        map.insert(p.to_path_buf(), index.clone());
+    }
 }
 
 fn lock(cache: &Cache) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<LayerIndex>>> {
@@ -301,6 +351,10 @@ mod tests {
     fn only_image_layer_trees_are_indexed() {
         let yes = format!("/r/overlay2/{B}/diff");
         assert!(is_image_layer_diff(Path::new(&yes)));
+        assert_eq!(
+            kind_of(Path::new(&format!("/r/overlay2/{B}-init/diff"))),
+            Some(Kind::Init)
+        );
         for no in [
             format!("/r/overlay2/{B}-init/diff"),
             format!("/r/overlay2/{B}/work"),
@@ -310,5 +364,24 @@ mod tests {
         ] {
             assert!(!is_image_layer_diff(Path::new(&no)), "{no}");
         }
+    }
+
+    #[test]
+    fn an_init_layer_made_again_at_the_same_path_is_indexed_again() {
+        let t = tempfile::tempdir().unwrap();
+        let init = t.path().join(format!("overlay2/{B}-init/diff"));
+        std::fs::create_dir_all(init.join("etc")).unwrap();
+        std::fs::write(init.join("etc/hostname"), "one\n").unwrap();
+        let upper = t.path().join("upper");
+        std::fs::create_dir_all(&upper).unwrap();
+        let fs = UnionFs::new(vec![init.clone()], upper.clone());
+        assert!(fs.index_of(Layer::Lower(0)).is_some());
+        assert_eq!(fs.stat("/", "/etc/hostname").unwrap().size, 4);
+        // The root removed and made again, the same container id, another --hostname.
+        std::fs::remove_dir_all(t.path().join("overlay2")).unwrap();
+        std::fs::create_dir_all(init.join("etc")).unwrap();
+        std::fs::write(init.join("etc/hostname"), "another\n").unwrap();
+        let fs = UnionFs::new(vec![init], upper);
+        assert_eq!(fs.stat("/", "/etc/hostname").unwrap().size, 8);
     }
 }

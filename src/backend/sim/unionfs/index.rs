@@ -1,5 +1,5 @@
-//! An in-memory index of an image layer's file tree, so that lookups in read-only layers
-//! cost no system calls (every PATH search walks every layer; a stat per component and
+//! An in-memory index of a read-only layer's file tree, so that lookups there cost no
+//! system calls after the first (every PATH search walks every layer; a stat per component and
 //! layer was most of the simulator's command time).
 //!
 //! Only read-only layers are indexed: `.../overlay2/<64-hex cache id>/diff` given as a
@@ -7,8 +7,11 @@
 //! content for as long as any root holds it: a cache id is random (never reused), or, under
 //! --deterministic, derived from the layer's chain id (the same path is the same layer).
 //! A container's `-init` layer is indexed too, checked against its dir's identity (see
-//! `layer_index`); the upper dir is looked up on disk. Indexes are kept for the process, keyed by path; the
-//! shared trees of scratch roots (cli::template_clone) are indexed once, by their target.
+//! `layer_index`); the upper dir is looked up on disk. Indexes are kept for the process,
+//! keyed by path; the shared trees of scratch roots (cli::template_clone) are indexed
+//! once, by their target. A layer is listed one directory at a time, as lookups reach it,
+//! and an entry is stat'ed only when a lookup finds it: a one-shot `run` pays only for
+//! the few dirs it visits.
 use std::collections::HashMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -18,21 +21,33 @@ use super::lookup::{FileKind, Meta};
 use super::{FsError, OPAQUE_MARKER};
 use crate::image::changes::{is_kernel_whiteout, is_opaque_dir};
 
-/// One path of a layer, as `presence` needs it.
-#[derive(Debug, Clone)]
-pub(super) struct Node {
-    pub meta: Meta,
+/// One entry of an indexed directory. Its kind comes with the directory listing; its
+/// metadata is read the first time a lookup finds it, and kept.
+#[derive(Debug)]
+pub(super) struct Entry {
+    host: PathBuf,
     pub kernel_whiteout: bool,
-    /// A directory with `.wh..wh..opq` (or the overlay xattr).
-    pub opaque: bool,
-    /// A directory's entries as on disk (whiteout files included), sorted.
-    pub children: Vec<(String, bool)>,
+    meta: OnceLock<Option<Meta>>,
 }
 
-/// A layer's tree by path relative to its root ("" is the root, "etc/passwd" a file).
-#[derive(Debug, Default)]
+/// An indexed directory: its entries as on disk (whiteout files included).
+#[derive(Debug)]
+pub(super) struct Dir {
+    entries: HashMap<String, Arc<Entry>>,
+    /// Names, sorted, each with whether it is a kernel whiteout (for merged listings).
+    pub names: Vec<(String, bool)>,
+    /// `.wh..wh..opq` (or the overlay xattr).
+    pub opaque: bool,
+}
+
+/// A read-only layer's tree, listed one directory at a time as lookups reach it: a PATH
+/// search lists the dirs on PATH once per process, and stats only what it finds.
+#[derive(Debug)]
 pub(super) struct LayerIndex {
-    nodes: HashMap<String, Node>,
+    root: PathBuf,
+    root_meta: Meta,
+    /// Listed dirs by path relative to the root ("" is the root); None: not a directory.
+    dirs: Mutex<HashMap<String, Option<Arc<Dir>>>>,
     /// For an `-init` layer: its root dir's identity when indexed (see `layer_index`).
     stamp: Option<Stamp>,
 }
@@ -46,81 +61,94 @@ fn stamp_of(path: &Path) -> Option<Stamp> {
 }
 
 impl LayerIndex {
-    /// The node at `comps` ([] is the layer's root).
-    pub fn get(&self, comps: &[String]) -> Option<&Node> {
-        self.nodes.get(&comps.join("/"))
+    fn new(root: &Path) -> Result<LayerIndex, FsError> {
+        let meta = std::fs::metadata(root).map_err(|e| FsError::io(root, e))?;
+        Ok(LayerIndex {
+            root: root.to_path_buf(),
+            root_meta: Meta::of(&meta, None),
+            dirs: Mutex::new(HashMap::new()),
+            stamp: None,
+        })
+    }
+
+    /// The layer root's metadata and whether it is opaque.
+    pub fn root(&self) -> (Meta, bool) {
+        let opaque = self.dir(&[]).is_some_and(|d| d.opaque);
+        (self.root_meta.clone(), opaque)
+    }
+
+    /// The directory at `comps`, listed on first use; None when it is not one.
+    pub fn dir(&self, comps: &[String]) -> Option<Arc<Dir>> {
+        let key = comps.join("/");
+        let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(hit) = dirs.get(&key) {
+            return hit.clone();
+        }
+        let mut host = self.root.clone();
+        host.extend(comps);
+        let listed = list_dir(&host).map(Arc::new);
+        dirs.insert(key, listed.clone());
+        listed
+    }
+
+    /// The entry at `comps` (not the root).
+    pub fn entry(&self, comps: &[String]) -> Option<Arc<Entry>> {
+        let (name, parent) = comps.split_last()?;
+        self.dir(parent)?.entries.get(name).cloned()
     }
 
     /// Whether `parent` holds a `.wh.<name>` entry.
     pub fn has_whiteout(&self, parent: &[String], name: &str) -> bool {
-        let mut key = parent.join("/");
-        if !key.is_empty() {
-            key.push('/');
-        }
-        key.push_str(super::WHITEOUT_PREFIX);
-        key.push_str(name);
-        self.nodes.contains_key(&key)
+        let wh = format!("{}{name}", super::WHITEOUT_PREFIX);
+        self.dir(parent)
+            .is_some_and(|d| d.entries.contains_key(&wh))
     }
 
-    fn build(root: &Path) -> Result<LayerIndex, FsError> {
-        let mut index = LayerIndex::default();
-        let meta = std::fs::metadata(root).map_err(|e| FsError::io(root, e))?;
-        index.add_dir(root, String::new(), &meta)?;
-        Ok(index)
-    }
-
-    fn add_dir(
-        &mut self,
-        host: &Path,
-        rel: String,
-        meta: &std::fs::Metadata,
-    ) -> Result<(), FsError> {
-        let mut children = Vec::new();
-        for entry in std::fs::read_dir(host).map_err(|e| FsError::io(host, e))? {
-            let entry = entry.map_err(|e| FsError::io(host, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = entry.path();
-            let m = std::fs::symlink_metadata(&path).map_err(|e| FsError::io(&path, e))?;
-            let child_rel = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            children.push((name, is_kernel_whiteout(&m)));
-            if m.is_dir() {
-                self.add_dir(&path, child_rel, &m)?;
-            } else {
-                let node = leaf(&path, &m)?;
-                self.nodes.insert(child_rel, node);
-            }
-        }
-        children.sort();
-        let opaque = children.iter().any(|(n, _)| n == OPAQUE_MARKER) || is_opaque_dir(host);
-        self.nodes.insert(
-            rel,
-            Node {
-                meta: Meta::of(meta, None),
-                kernel_whiteout: false,
-                opaque,
-                children,
-            },
-        );
-        Ok(())
+    /// An entry's metadata (None if it cannot be read).
+    pub fn meta(&self, entry: &Entry) -> Option<Meta> {
+        entry
+            .meta
+            .get_or_init(|| {
+                let m = std::fs::symlink_metadata(&entry.host).ok()?;
+                let target = if m.file_type().is_symlink() {
+                    let t = std::fs::read_link(&entry.host).ok()?;
+                    Some(t.to_string_lossy().into_owned())
+                } else {
+                    None
+                };
+                Some(Meta::of(&m, target))
+            })
+            .clone()
     }
 }
 
-fn leaf(path: &Path, m: &std::fs::Metadata) -> Result<Node, FsError> {
-    let target = if m.file_type().is_symlink() {
-        let t = std::fs::read_link(path).map_err(|e| FsError::io(path, e))?;
-        Some(t.to_string_lossy().into_owned())
-    } else {
-        None
-    };
-    Ok(Node {
-        meta: Meta::of(m, target),
-        kernel_whiteout: is_kernel_whiteout(m),
-        opaque: false,
-        children: Vec::new(),
+/// One directory's listing: names and kinds from readdir, a stat only for devices (to
+/// tell a kernel whiteout, 0:0).
+fn list_dir(host: &Path) -> Option<Dir> {
+    use std::os::unix::fs::FileTypeExt;
+    let mut entries = HashMap::new();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(host).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kernel_whiteout = entry.file_type().ok()?.is_char_device()
+            && entry.metadata().is_ok_and(|m| is_kernel_whiteout(&m));
+        names.push((name.clone(), kernel_whiteout));
+        entries.insert(
+            name,
+            Arc::new(Entry {
+                host: entry.path(),
+                kernel_whiteout,
+                meta: OnceLock::new(),
+            }),
+        );
+    }
+    names.sort();
+    let opaque = entries.contains_key(OPAQUE_MARKER) || is_opaque_dir(host);
+    Some(Dir {
+        entries,
+        names,
+        opaque,
     })
 }
 
@@ -202,7 +230,7 @@ pub(super) fn layer_index(path: &Path) -> Option<Arc<LayerIndex>> {
         {
             return Some(hit);
         }
-        let mut index = LayerIndex::build(path).ok()?;
+        let mut index = LayerIndex::new(path).ok()?;
         index.stamp = Some(stamp);
         let index = Arc::new(index);
         insert(cache, &[path], &index);
@@ -216,7 +244,7 @@ pub(super) fn layer_index(path: &Path) -> Option<Arc<LayerIndex>> {
     let found = lock(cache).get(&target).cloned();
     let index = match found {
         Some(index) => index,
-        None => Arc::new(LayerIndex::build(&target).ok()?),
+        None => Arc::new(LayerIndex::new(&target).ok()?),
     };
     insert(cache, &[&target, path], &index);
     Some(index)

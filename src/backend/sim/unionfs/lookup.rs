@@ -100,13 +100,17 @@ impl UnionFs {
                     if index.has_whiteout(parent, name) {
                         return Ok(found);
                     }
-                    let Some(node) = index.get(comps) else {
+                    let Some(entry) = index.entry(comps) else {
                         continue;
                     };
-                    if node.kernel_whiteout {
+                    if entry.kernel_whiteout {
                         return Ok(found);
                     }
-                    (node.meta.clone(), node.opaque)
+                    let Some(meta) = index.meta(&entry) else {
+                        continue;
+                    };
+                    let opaque = meta.is_dir() && index.dir(comps).is_some_and(|d| d.opaque);
+                    (meta, opaque)
                 }
                 None => {
                     if has_whiteout(&dir.host, name) {
@@ -120,7 +124,10 @@ impl UnionFs {
                     if is_kernel_whiteout(&m) {
                         return Ok(found);
                     }
-                    (Meta::of(&m, None), m.is_dir() && is_opaque_dir(&host))
+                    (
+                        Meta::of(&m, None),
+                        m.is_dir() && opaque_on_disk(dir.layer, &host),
+                    )
                 }
             };
             let is_dir = meta.is_dir();
@@ -143,12 +150,12 @@ impl UnionFs {
     fn root_chain(&self) -> Result<Vec<Found>, FsError> {
         let mut found = Vec::new();
         for (layer, root) in self.layers() {
-            let (meta, opaque) = match self.index_of(layer).and_then(|i| i.get(&[]).cloned()) {
-                Some(node) => (node.meta, node.opaque),
+            let (meta, opaque) = match self.index_of(layer) {
+                Some(index) => index.root(),
                 // Followed: a scratch root's image layer diff/ may be a symlink to the
                 // shared template's (cli::template_clone).
                 None => match std::fs::metadata(root) {
-                    Ok(m) => (Meta::of(&m, None), is_opaque_dir(root)),
+                    Ok(m) => (Meta::of(&m, None), opaque_on_disk(layer, root)),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(e) => return Err(FsError::io(root, e)),
                 },
@@ -188,8 +195,8 @@ impl UnionFs {
         for f in &found {
             let entries = match self.index_of(f.layer) {
                 Some(index) => index
-                    .get(comps)
-                    .map(|n| n.children.clone())
+                    .dir(comps)
+                    .map(|d| d.names.clone())
                     .unwrap_or_default(),
                 None => disk_entries(&f.host)?,
             };
@@ -213,6 +220,16 @@ impl UnionFs {
             hidden.extend(whiteouts);
         }
         Ok(seen.into_iter().collect())
+    }
+}
+
+/// Whether a dir read from disk is opaque. The upper dir is the simulator's own: it marks
+/// opaque dirs with `.wh..wh..opq`, never with the kernel's xattr (design.md §4), so the
+/// xattr is not looked for there.
+fn opaque_on_disk(layer: Layer, dir: &Path) -> bool {
+    match layer {
+        Layer::Upper => std::fs::symlink_metadata(dir.join(OPAQUE_MARKER)).is_ok(),
+        Layer::Lower(_) => is_opaque_dir(dir),
     }
 }
 

@@ -204,8 +204,10 @@ fn is_image_layer_diff(path: &Path) -> bool {
     kind_of(path) == Some(Kind::Image)
 }
 
-/// Past this many paths the cache starts over (scratch roots each add a few).
-const MAX_CACHED_PATHS: usize = 4096;
+/// Past this many paths the cache starts over: a process that opens many roots (the test
+/// suite; scratch roots share their image layers) keeps the memory bounded, a layer's
+/// listings being up to a few hundred entries.
+const MAX_CACHED_PATHS: usize = 512;
 
 type Cache = Mutex<HashMap<PathBuf, Arc<LayerIndex>>>;
 

@@ -35,6 +35,16 @@ pub fn is_layer_dir(rel: &std::path::Path) -> bool {
         )
 }
 
+/// A directory's identity: device, inode, change time.
+pub(crate) type DirStamp = (u64, u64, i64, i64);
+
+fn dir_stamp(dir: &std::path::Path) -> Option<DirStamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(dir).ok()?;
+    m.is_dir()
+        .then(|| (m.dev(), m.ino(), m.ctime(), m.ctime_nsec()))
+}
+
 fn hex_of(id: &str) -> &str {
     id.strip_prefix("sha256:").unwrap_or(id)
 }
@@ -112,9 +122,28 @@ impl Store {
         })
     }
 
-    /// The registered layer with this chain id.
+    /// The registered layer with this chain id. A layerdb dir is complete when it appears
+    /// (renamed into place) and never changed after: its record is read once and kept for
+    /// as long as the dir is the same one (device, inode, change time: one stat instead of
+    /// five reads; a layer removed and registered again is another dir).
     pub fn layer(&self, chain_id: &str) -> StoreResult<LayerInfo> {
         let dir = self.layerdb_dir(chain_id);
+        let Some(stamp) = dir_stamp(&dir) else {
+            return Err(StoreError::NoSuchLayer(chain_id.to_string()));
+        };
+        if let Some((seen, info)) = self.layer_cache.borrow().get(hex_of(chain_id))
+            && *seen == stamp
+        {
+            return Ok(info.clone());
+        }
+        let info = self.read_layer(chain_id, &dir)?;
+        self.layer_cache
+            .borrow_mut()
+            .insert(hex_of(chain_id).to_string(), (stamp, info.clone()));
+        Ok(info)
+    }
+
+    fn read_layer(&self, chain_id: &str, dir: &std::path::Path) -> StoreResult<LayerInfo> {
         if !dir.join("cache-id").exists() {
             return Err(StoreError::NoSuchLayer(chain_id.to_string()));
         }

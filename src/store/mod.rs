@@ -46,6 +46,8 @@ pub struct Store {
     backend: BackendKind,
     is_new: bool,
     ids: RefCell<ids::IdSource>,
+    /// Layer records read, with their layerdb dir's identity (see `Store::layer`).
+    layer_cache: RefCell<std::collections::HashMap<String, (layers::DirStamp, LayerInfo)>>,
 }
 
 impl Store {
@@ -75,6 +77,7 @@ impl Store {
             backend,
             is_new,
             ids: RefCell::new(ids::IdSource::Random),
+            layer_cache: RefCell::default(),
         };
         store.create_layout()?;
         if is_new {

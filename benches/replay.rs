@@ -47,6 +47,10 @@ fn main() {
         );
         return;
     }
+    if std::env::var("PHASE").as_deref() == Ok("slow") {
+        slow_commands(&texts);
+        return;
+    }
     if std::env::var("PHASE").as_deref() == Ok("commands") {
         commands_only(&texts, rounds, commands);
         return;
@@ -54,6 +58,7 @@ fn main() {
     // Warm-up: the built-in image layers are generated once per process (memoised).
     replay_text(&texts[0], BackendKind::Sim).expect("replay");
     let t0 = Instant::now();
+    let cpu0 = cpu_secs();
     let mut fresh_roots = 0;
     for _ in 0..rounds {
         for t in &texts {
@@ -63,6 +68,7 @@ fn main() {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu0;
     // How much of that is making fresh roots (the built-in images installed each time).
     let t1 = Instant::now();
     for _ in 0..fresh_roots {
@@ -76,8 +82,9 @@ fn main() {
     );
     let total = commands * rounds;
     println!(
-        "replay: {total} commands on {fresh_roots} fresh roots in {secs:.3} s = {:.0} commands/s (TMPDIR={})",
+        "replay: {total} commands on {fresh_roots} fresh roots in {secs:.3} s = {:.0} commands/s; {:.0} per CPU second (TMPDIR={})",
         total as f64 / secs,
+        total as f64 / cpu.max(1e-9),
         std::env::var("TMPDIR").unwrap_or_else(|_| "/tmp".into())
     );
 }
@@ -124,6 +131,26 @@ fn commands_only(texts: &[String], rounds: usize, commands: usize) {
         commands * rounds,
         (commands * rounds) as f64 / secs
     );
+}
+
+/// For finding what costs: every command that takes over 0.5 ms, once per transcript.
+fn slow_commands(texts: &[String]) {
+    use dockerlings::transcript::replay::parse_for;
+    // Warm-up: the memoised built-in layers and the template.
+    let _ = dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+    for t in texts {
+        let parsed = parse_for(t, BackendKind::Sim).expect("transcript");
+        let (_root, mut session) =
+            dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+        for block in &parsed.blocks {
+            let t = Instant::now();
+            let _ = session.feed_line(&block.command);
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            if ms > 0.5 {
+                println!("{ms:>7.2} ms  {}", block.command);
+            }
+        }
+    }
 }
 
 /// User + system CPU time of this process, in seconds (less disturbed than wall time when

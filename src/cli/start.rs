@@ -77,6 +77,12 @@ fn make_sim_template() -> Option<std::path::PathBuf> {
         hex::encode(&key[..8])
     ));
     if path.join("complete").exists() {
+        // Scratch roots share its layer trees: mark it in use, so that a process of another
+        // build does not take it for stale (see remove_stale_templates).
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(path.join("complete"))
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
         return Some(path);
     }
     remove_stale_templates(&format!("dockerlings-template-{uid}-"));

@@ -2,6 +2,15 @@
 //! per-root files). Replays make one fresh root per transcript, so this is on the replay
 //! benchmark's hot path: the template's tree is listed once per process and each clone is
 //! then only mkdir / link / symlink calls, no directory reads or stats.
+//!
+//! The image layers themselves (`overlay2/<cache-id>/` with their file trees, and
+//! `image/overlay2/layerdb/sha256/<chain-id>/`, nine tenths of the template's entries) are
+//! not cloned at all: in a scratch root each is a symlink to the template's. Both are
+//! written once, when the layer is registered, and never again (copy-up writes a
+//! container's own upper dir, a new layer is made under tmp/ and renamed in, `rmi`
+//! removes the symlink without following it). Departure from Docker's layout, for scratch
+//! roots only: there these dirs are symlinks, which `show disk` draws as the directories
+//! they stand for.
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -11,9 +20,15 @@ const PER_ROOT: [&str; 4] = ["lock", "engine.json", "tmp", "complete"];
 
 #[derive(Debug, Clone)]
 enum Entry {
-    Dir { mode: u32 },
+    Dir {
+        mode: u32,
+    },
     File,
-    Symlink { target: PathBuf },
+    Symlink {
+        target: PathBuf,
+    },
+    /// An image layer's dir, shared with the template through a symlink.
+    Shared,
 }
 
 /// The template's tree, parents before children, as paths relative to its root.
@@ -30,7 +45,9 @@ fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
         }
         let path = rel.join(&name);
         let kind = entry.file_type()?;
-        if kind.is_dir() {
+        if kind.is_dir() && is_shared(&path) {
+            out.push((path, Entry::Shared));
+        } else if kind.is_dir() {
             let mode = entry.metadata()?.permissions().mode() & 0o7777;
             out.push((path.clone(), Entry::Dir { mode }));
             list(root, &path, out)?;
@@ -42,6 +59,11 @@ fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The template holds no container, so every layer dir in it is an image layer's.
+fn is_shared(rel: &Path) -> bool {
+    crate::store::is_layer_dir(rel)
 }
 
 /// The listing of `template`, made on first use and kept for the process.
@@ -66,6 +88,8 @@ fn listing(template: &Path) -> std::io::Result<std::sync::Arc<Listing>> {
 /// template's modes, files linked, symlinks recreated.
 pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
     let umask = current_umask();
+    // The shared trees are linked by absolute path: $TMPDIR may be relative.
+    let template_abs = std::fs::canonicalize(template)?;
     for (rel, entry) in listing(template)?.iter() {
         let to = dst.join(rel);
         match entry {
@@ -78,6 +102,7 @@ pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
             }
             Entry::File => std::fs::hard_link(template.join(rel), &to)?,
             Entry::Symlink { target } => std::os::unix::fs::symlink(target, &to)?,
+            Entry::Shared => std::os::unix::fs::symlink(template_abs.join(rel), &to)?,
         }
     }
     Ok(())
@@ -144,6 +169,48 @@ mod tests {
         assert_eq!(
             std::fs::metadata(root.join("a/b/f")).unwrap().ino(),
             std::fs::metadata(d.path().join("a/b/f")).unwrap().ino()
+        );
+    }
+
+    #[test]
+    fn image_layer_dirs_are_shared_with_the_template_not_cloned() {
+        use std::os::unix::fs::MetadataExt;
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::create_dir_all(root.join("overlay2/abc/diff/etc")).unwrap();
+        std::fs::write(root.join("overlay2/abc/diff/etc/passwd"), b"root\n").unwrap();
+        std::fs::write(root.join("overlay2/abc/link"), b"L").unwrap();
+        std::fs::create_dir_all(root.join("overlay2/l")).unwrap();
+        std::os::unix::fs::symlink("../abc/diff", root.join("overlay2/l/L")).unwrap();
+        std::fs::create_dir_all(root.join("image/overlay2/layerdb/sha256/c1")).unwrap();
+        std::fs::write(root.join("image/overlay2/layerdb/sha256/c1/diff"), b"d").unwrap();
+        std::fs::create_dir_all(root.join("image/overlay2/imagedb/content/sha256")).unwrap();
+        std::fs::write(root.join("image/overlay2/imagedb/content/sha256/i1"), b"{}").unwrap();
+        let d = tempfile::tempdir().unwrap();
+        clone_template(root, d.path()).unwrap();
+        for shared in ["overlay2/abc", "image/overlay2/layerdb/sha256/c1"] {
+            let link = d.path().join(shared);
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(
+                std::fs::read_link(&link).unwrap(),
+                std::fs::canonicalize(root.join(shared)).unwrap()
+            );
+        }
+        assert_eq!(
+            std::fs::read(d.path().join("overlay2/l/L/etc/passwd")).unwrap(),
+            b"root\n"
+        );
+        // The rest is cloned as before: dirs made, files linked.
+        assert!(d.path().join("overlay2/l").is_dir());
+        let config = "image/overlay2/imagedb/content/sha256/i1";
+        assert_eq!(
+            std::fs::metadata(root.join(config)).unwrap().ino(),
+            std::fs::metadata(d.path().join(config)).unwrap().ino()
         );
     }
 }

@@ -157,9 +157,17 @@ impl Engine {
             {
                 continue;
             }
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            let Ok(mut meta) = std::fs::symlink_metadata(&path) else {
                 continue;
             };
+            // A scratch root shares the template's image layer dirs through symlinks
+            // (cli::template_clone): drawn as the directories they stand for.
+            if meta.file_type().is_symlink()
+                && crate::store::is_layer_dir(Path::new(&in_root))
+                && let Ok(followed) = std::fs::metadata(&path)
+            {
+                meta = followed;
+            }
             let kind = if meta.file_type().is_symlink() {
                 let target = std::fs::read_link(&path).map(|t| t.display().to_string());
                 EntryKind::Symlink {

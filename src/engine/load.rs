@@ -105,7 +105,15 @@ impl Engine {
         let result = (|| -> EngineResult<()> {
             for image in &images {
                 let mut parent: Option<String> = None;
-                for layer in &image.layers {
+                let present = |chain: &str| self.store.layer(chain).is_ok();
+                let wanted = layers_to_import(&image.diff_ids, present);
+                for (layer, (chain, import)) in image.layers.iter().zip(wanted) {
+                    // As Docker's loader: a chain the store has is not unpacked again (its
+                    // blob was checked against the config's diffID all the same).
+                    if !import {
+                        parent = Some(chain);
+                        continue;
+                    }
                     let f = layer.open().map_err(|e| EngineError::io(&layer.path, e))?;
                     // Known chains are not ours to release on failure.
                     let before = self.store.list_layers()?;
@@ -170,5 +178,41 @@ impl Engine {
             }
             other => LoadError::Engine(EngineError::Daemon(other.to_string())),
         }
+    }
+}
+
+/// Each layer's chain id, and whether it must be imported: not when the store has that
+/// chain already (`present`), the way Docker's loader asks its layer store first.
+fn layers_to_import(diff_ids: &[String], present: impl Fn(&str) -> bool) -> Vec<(String, bool)> {
+    let mut parent: Option<String> = None;
+    let mut out = Vec::new();
+    for diff_id in diff_ids {
+        let chain = crate::store::chain_id(parent.as_deref(), diff_id);
+        out.push((chain.clone(), !present(&chain)));
+        parent = Some(chain);
+    }
+    out
+}
+
+#[cfg(test)]
+mod layer_tests {
+    use super::*;
+
+    #[test]
+    fn only_chains_the_store_lacks_are_imported() {
+        let d = |n: u8| format!("sha256:{}", format!("{n:x}").repeat(64));
+        let ids = [d(1), d(2), d(3)];
+        let base = ids[0].clone();
+        let two = crate::store::chain_id(Some(&base), &ids[1]);
+        let three = crate::store::chain_id(Some(&two), &ids[2]);
+        let have = [base.clone()];
+        let got = layers_to_import(&ids, |c| have.iter().any(|h| h == c));
+        assert_eq!(got, [(base, false), (two, true), (three, true)]);
+        // A diffID equal to a present base, but on another parent, is another chain.
+        let got = layers_to_import(&[d(2), d(1)], |c| c == d(1));
+        assert_eq!(
+            got.iter().map(|(_, i)| *i).collect::<Vec<_>>(),
+            [true, true]
+        );
     }
 }

@@ -24,6 +24,27 @@ pub struct LayerInfo {
     pub parent: Option<String>,
 }
 
+/// A layer's own dir, relative to the root: `overlay2/<cache-id>` (an image layer's or a
+/// container's) or `image/overlay2/layerdb/sha256/<chain-id>`.
+pub fn is_layer_dir(rel: &std::path::Path) -> bool {
+    let parts: Vec<_> = rel.iter().filter_map(|p| p.to_str()).collect();
+    matches!(parts.as_slice(), ["overlay2", id] if *id != "l")
+        || matches!(
+            parts.as_slice(),
+            ["image", "overlay2", "layerdb", "sha256", _]
+        )
+}
+
+/// A directory's identity: device, inode, change time.
+pub(crate) type DirStamp = (u64, u64, i64, i64);
+
+fn dir_stamp(dir: &std::path::Path) -> Option<DirStamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(dir).ok()?;
+    m.is_dir()
+        .then(|| (m.dev(), m.ino(), m.ctime(), m.ctime_nsec()))
+}
+
 fn hex_of(id: &str) -> &str {
     id.strip_prefix("sha256:").unwrap_or(id)
 }
@@ -101,9 +122,28 @@ impl Store {
         })
     }
 
-    /// The registered layer with this chain id.
+    /// The registered layer with this chain id. A layerdb dir is complete when it appears
+    /// (renamed into place) and never changed after: its record is read once and kept for
+    /// as long as the dir is the same one (device, inode, change time: one stat instead of
+    /// five reads; a layer removed and registered again is another dir).
     pub fn layer(&self, chain_id: &str) -> StoreResult<LayerInfo> {
         let dir = self.layerdb_dir(chain_id);
+        let Some(stamp) = dir_stamp(&dir) else {
+            return Err(StoreError::NoSuchLayer(chain_id.to_string()));
+        };
+        if let Some((seen, info)) = self.layer_cache.borrow().get(hex_of(chain_id))
+            && *seen == stamp
+        {
+            return Ok(info.clone());
+        }
+        let info = self.read_layer(chain_id, &dir)?;
+        self.layer_cache
+            .borrow_mut()
+            .insert(hex_of(chain_id).to_string(), (stamp, info.clone()));
+        Ok(info)
+    }
+
+    fn read_layer(&self, chain_id: &str, dir: &std::path::Path) -> StoreResult<LayerInfo> {
         if !dir.join("cache-id").exists() {
             return Err(StoreError::NoSuchLayer(chain_id.to_string()));
         }
@@ -213,11 +253,17 @@ impl Store {
 }
 
 pub(crate) fn remove_tree(path: &std::path::Path) -> StoreResult<()> {
-    if !path.exists() {
-        return Ok(());
+    match fs::remove_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        // A layer may hold read-only dirs (0555): give the owner write access back and go
+        // on. Walking the tree for that first would double the cost of every removal.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            make_writable(path);
+            fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
+        }
+        Err(e) => Err(StoreError::io(path, e)),
     }
-    make_writable(path);
-    fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
 }
 
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> StoreResult<()> {

@@ -27,7 +27,7 @@ pub use atomic::{
 };
 pub use error::StoreError;
 pub use ids::{chain_id, short_link_from_bytes};
-pub use layers::LayerInfo;
+pub use layers::{LayerInfo, is_layer_dir};
 pub use recover::{Recovered, Txn};
 pub use rwlayer::InitFiles;
 pub use tarsplit::LayerTarReader;
@@ -49,6 +49,8 @@ pub struct Store {
     backend: BackendKind,
     is_new: bool,
     ids: RefCell<ids::IdSource>,
+    /// Layer records read, with their layerdb dir's identity (see `Store::layer`).
+    layer_cache: RefCell<std::collections::HashMap<String, (layers::DirStamp, LayerInfo)>>,
 }
 
 impl Store {
@@ -78,6 +80,7 @@ impl Store {
             backend,
             is_new,
             ids: RefCell::new(ids::IdSource::Random),
+            layer_cache: RefCell::default(),
         };
         store.create_layout()?;
         if is_new {

@@ -550,3 +550,22 @@ fn recover_releases_nothing_while_an_image_config_is_unreadable() {
     store.recover().unwrap();
     assert!(store.layer(&layer.chain_id).is_ok());
 }
+
+#[test]
+fn a_layer_removed_and_registered_again_is_read_again() {
+    let (_t, store) = open_sim();
+    let first = store.import_layer(None, base_tar().as_slice()).unwrap();
+    assert_eq!(store.layer(&first.chain_id).unwrap(), first);
+    store.remove_layer(&first.chain_id).unwrap();
+    assert!(matches!(
+        store.layer(&first.chain_id),
+        Err(StoreError::NoSuchLayer(_))
+    ));
+    // Same chain, a new cache id (random): the record kept from before must not be used.
+    let again = store.import_layer(None, base_tar().as_slice()).unwrap();
+    assert_ne!(again.cache_id, first.cache_id);
+    assert_eq!(
+        store.layer(&again.chain_id).unwrap().cache_id,
+        again.cache_id
+    );
+}

@@ -17,6 +17,8 @@ pub struct ArchiveImage {
     /// Layer blobs in the scratch dir, base first; each (uncompressed) hashes to the
     /// config's diffID.
     pub layers: Vec<ArchiveLayer>,
+    /// The config's diffIDs, one per layer (each checked against its blob).
+    pub diff_ids: Vec<String>,
     /// References as the archive names them ("cowimg:v1", "docker.io/library/x:y").
     pub tags: Vec<String>,
 }
@@ -295,6 +297,7 @@ fn verified(
     Ok(ArchiveImage {
         config,
         layers,
+        diff_ids,
         tags,
     })
 }

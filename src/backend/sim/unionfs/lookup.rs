@@ -1,7 +1,5 @@
 //! Reading the merged view: which layer a path comes from, and merged directory listings.
 use std::collections::BTreeSet;
-use std::fs::Metadata;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::{FsError, OPAQUE_MARKER, UnionFs, WHITEOUT_PREFIX};
@@ -36,12 +34,29 @@ pub struct Stat {
     pub link_target: Option<String>,
 }
 
+/// What a lookup keeps of an entry's metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Meta {
+    pub kind: FileKind,
+    pub size: u64,
+    pub mode: u32,
+    pub mtime: i64,
+    /// A symlink's target when already known (indexed layers); else read on demand.
+    pub link_target: Option<String>,
+}
+
+impl Meta {
+    pub fn is_dir(&self) -> bool {
+        self.kind == FileKind::Dir
+    }
+}
+
 /// One layer's entry for a path, in a top-down presence chain.
 #[derive(Clone, Debug)]
 pub(super) struct Found {
     pub layer: Layer,
     pub host: PathBuf,
-    pub meta: Metadata,
+    pub meta: Meta,
 }
 
 fn has_whiteout(dir: &Path, name: &str) -> bool {
@@ -66,55 +81,92 @@ impl UnionFs {
         Ok(found)
     }
 
+    /// Overlayfs's own lookup: a path is looked for only in the layers where its parent
+    /// dir is visible and merges (the parent's chain, itself looked up the same way and
+    /// remembered), so a layer without `/usr` costs nothing for `/usr/local/bin/x`.
     fn presence_uncached(&self, comps: &[String]) -> Result<Vec<Found>, FsError> {
+        let Some((name, parent)) = comps.split_last() else {
+            return self.root_chain();
+        };
+        let parent_chain = self.presence(parent)?;
         let mut found: Vec<Found> = Vec::new();
-        for (layer, root) in self.layers() {
-            let mut host = root.clone();
-            let mut opaque_above = is_opaque_dir(&host) && !comps.is_empty();
-            let mut meta = None;
-            let mut present = true;
-            for (depth, name) in comps.iter().enumerate() {
-                if has_whiteout(&host, name) {
-                    return Ok(found);
-                }
-                host.push(name);
-                match std::fs::symlink_metadata(&host) {
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        present = false;
-                        break;
+        if !parent_chain.first().is_some_and(|f| f.meta.is_dir()) {
+            return Ok(found);
+        }
+        for dir in &parent_chain {
+            let host = dir.host.join(name);
+            let (meta, opaque) = match self.index_of(dir.layer) {
+                Some(index) => {
+                    if index.has_whiteout(parent, name) {
+                        return Ok(found);
                     }
-                    Err(e) => return Err(FsError::io(host, e)),
-                    Ok(m) => {
-                        if is_kernel_whiteout(&m) {
-                            return Ok(found);
-                        }
-                        if depth + 1 < comps.len() {
-                            if !m.is_dir() {
-                                return Ok(found);
-                            }
-                            opaque_above |= is_opaque_dir(&host);
-                        }
-                        meta = Some(m);
+                    let Some(entry) = index.entry(comps) else {
+                        continue;
+                    };
+                    if entry.kernel_whiteout {
+                        return Ok(found);
                     }
+                    let Some(meta) = index.meta(&entry) else {
+                        continue;
+                    };
+                    let opaque = meta.is_dir() && index.dir(comps).is_some_and(|d| d.opaque);
+                    (meta, opaque)
                 }
-            }
-            if present {
-                let meta = match meta {
-                    Some(m) => m,
-                    None => std::fs::symlink_metadata(&host).map_err(|e| FsError::io(&host, e))?,
-                };
-                let is_dir = meta.is_dir();
-                if !found.is_empty() && !is_dir {
-                    return Ok(found);
+                None => {
+                    if has_whiteout(&dir.host, name) {
+                        return Ok(found);
+                    }
+                    let m = match std::fs::symlink_metadata(&host) {
+                        Ok(m) => m,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(FsError::io(host, e)),
+                    };
+                    if is_kernel_whiteout(&m) {
+                        return Ok(found);
+                    }
+                    (
+                        Meta::of(&m, None),
+                        m.is_dir() && opaque_on_disk(dir.layer, &host),
+                    )
                 }
-                let opaque = is_dir && is_opaque_dir(&host);
-                found.push(Found { layer, host, meta });
-                if !is_dir || opaque {
-                    return Ok(found);
-                }
-            }
-            if opaque_above {
+            };
+            let is_dir = meta.is_dir();
+            if !found.is_empty() && !is_dir {
                 return Ok(found);
+            }
+            found.push(Found {
+                layer: dir.layer,
+                host,
+                meta,
+            });
+            if !is_dir || opaque {
+                return Ok(found);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The layers' roots, top-down, down to the first opaque one.
+    fn root_chain(&self) -> Result<Vec<Found>, FsError> {
+        let mut found = Vec::new();
+        for (layer, root) in self.layers() {
+            let (meta, opaque) = match self.index_of(layer) {
+                Some(index) => index.root(),
+                // Followed: a scratch root's image layer diff/ may be a symlink to the
+                // shared template's (cli::template_clone).
+                None => match std::fs::metadata(root) {
+                    Ok(m) => (Meta::of(&m, None), opaque_on_disk(layer, root)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(FsError::io(root, e)),
+                },
+            };
+            found.push(Found {
+                layer,
+                host: root.clone(),
+                meta,
+            });
+            if opaque {
+                break;
             }
         }
         Ok(found)
@@ -141,11 +193,15 @@ impl UnionFs {
         let mut hidden: BTreeSet<String> = BTreeSet::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for f in &found {
-            let entries = std::fs::read_dir(&f.host).map_err(|e| FsError::io(&f.host, e))?;
+            let entries = match self.index_of(f.layer) {
+                Some(index) => index
+                    .dir(comps)
+                    .map(|d| d.names.clone())
+                    .unwrap_or_default(),
+                None => disk_entries(&f.host)?,
+            };
             let mut whiteouts = Vec::new();
-            for entry in entries {
-                let entry = entry.map_err(|e| FsError::io(&f.host, e))?;
-                let name = entry.file_name().to_string_lossy().into_owned();
+            for (name, kernel_whiteout) in entries {
                 if name == OPAQUE_MARKER {
                     continue;
                 }
@@ -153,11 +209,7 @@ impl UnionFs {
                     whiteouts.push(hid.to_string());
                     continue;
                 }
-                if entry
-                    .metadata()
-                    .map(|m| is_kernel_whiteout(&m))
-                    .unwrap_or(false)
-                {
+                if kernel_whiteout {
                     whiteouts.push(name);
                     continue;
                 }
@@ -171,28 +223,46 @@ impl UnionFs {
     }
 }
 
+/// Whether a dir read from disk is opaque. The upper dir is the simulator's own: it marks
+/// opaque dirs with `.wh..wh..opq`, never with the kernel's xattr (design.md §4), so the
+/// xattr is not looked for there.
+fn opaque_on_disk(layer: Layer, dir: &Path) -> bool {
+    match layer {
+        Layer::Upper => std::fs::symlink_metadata(dir.join(OPAQUE_MARKER)).is_ok(),
+        Layer::Lower(_) => is_opaque_dir(dir),
+    }
+}
+
+/// A directory's entries on disk, with whether each is a kernel whiteout.
+fn disk_entries(dir: &Path) -> Result<Vec<(String, bool)>, FsError> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| FsError::io(dir, e))? {
+        let entry = entry.map_err(|e| FsError::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kernel_whiteout = entry
+            .metadata()
+            .map(|m| is_kernel_whiteout(&m))
+            .unwrap_or(false);
+        out.push((name, kernel_whiteout));
+    }
+    Ok(out)
+}
+
 fn to_stat(found: &Found) -> Result<Stat, FsError> {
-    let ft = found.meta.file_type();
-    let kind = if ft.is_dir() {
-        FileKind::Dir
-    } else if ft.is_symlink() {
-        FileKind::Symlink
-    } else if ft.is_file() {
-        FileKind::File
-    } else {
-        FileKind::Other
-    };
-    let link_target = if kind == FileKind::Symlink {
-        let t = std::fs::read_link(&found.host).map_err(|e| FsError::io(&found.host, e))?;
-        Some(t.to_string_lossy().into_owned())
-    } else {
-        None
+    let kind = found.meta.kind;
+    let link_target = match (&found.meta.link_target, kind) {
+        (Some(t), _) => Some(t.clone()),
+        (None, FileKind::Symlink) => {
+            let t = std::fs::read_link(&found.host).map_err(|e| FsError::io(&found.host, e))?;
+            Some(t.to_string_lossy().into_owned())
+        }
+        (None, _) => None,
     };
     Ok(Stat {
         kind,
-        size: found.meta.len(),
-        mode: found.meta.permissions().mode() & 0o7777,
-        mtime: found.meta.mtime(),
+        size: found.meta.size,
+        mode: found.meta.mode,
+        mtime: found.meta.mtime,
         layer: found.layer,
         link_target,
     })

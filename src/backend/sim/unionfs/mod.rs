@@ -3,6 +3,7 @@
 //! Deletions are recorded in the upper dir as AUFS-style whiteouts (`.wh.<name>`, and
 //! `.wh..wh..opq` for an opaque dir), the form tar layers use, so `commit` can tar the upper
 //! dir as it is. Lower dirs are never written; nothing outside the upper dir is ever written.
+mod index;
 mod lookup;
 mod write;
 
@@ -74,9 +75,14 @@ pub struct UnionFs {
     /// The writable layer.
     upper: PathBuf,
     /// Lookups are the hot path (every PATH search walks every layer): their results are
-    /// remembered until the next write, and not used at all while a write is under way.
+    /// remembered, not used at all while a write is under way, and those a write may have
+    /// changed are forgotten when it ends.
     presence_cache: std::cell::RefCell<std::collections::HashMap<Vec<String>, Vec<lookup::Found>>>,
     writes_in_progress: std::cell::Cell<u32>,
+    /// The upper dir's paths changed by the writes under way.
+    touched: std::cell::RefCell<Vec<Comps>>,
+    /// The lowers' in-memory indexes (None for a lower read from disk), found on first use.
+    indexes: std::cell::OnceCell<Vec<Option<std::sync::Arc<index::LayerIndex>>>>,
 }
 
 /// Marks a write in progress: lookups bypass the cache, which is emptied when it ends.
@@ -84,10 +90,27 @@ pub(super) struct WriteGuard<'a>(&'a UnionFs);
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
-        let n = self.0.writes_in_progress.get();
-        self.0.writes_in_progress.set(n.saturating_sub(1));
-        self.0.presence_cache.borrow_mut().clear();
+        let n = self.0.writes_in_progress.get().saturating_sub(1);
+        self.0.writes_in_progress.set(n);
+        if n == 0 {
+            let touched = std::mem::take(&mut *self.0.touched.borrow_mut());
+            self.0
+                .presence_cache
+                .borrow_mut()
+                .retain(|key, _| !touched.iter().any(|t| changed_by(t, key)));
+        }
     }
+}
+
+/// Whether a change in the upper dir at `touched` can change the lookup of `key`: the path
+/// itself, everything below it (whiteouts, opaque dirs, removed trees), and its parent
+/// dir, whose entries (and mtime) changed. Nothing else: a path's lookup depends only on
+/// the layers' entries on the way to it.
+fn changed_by(touched: &[String], key: &[String]) -> bool {
+    key.starts_with(touched)
+        || touched
+            .split_last()
+            .is_some_and(|(_, parent)| key == parent)
 }
 
 impl UnionFs {
@@ -97,14 +120,36 @@ impl UnionFs {
             upper,
             presence_cache: Default::default(),
             writes_in_progress: Default::default(),
+            touched: Default::default(),
+            indexes: Default::default(),
         }
+    }
+
+    /// The in-memory index of a read-only layer, when it has one (see `index`).
+    fn index_of(&self, layer: Layer) -> Option<std::sync::Arc<index::LayerIndex>> {
+        let Layer::Lower(i) = layer else {
+            return None;
+        };
+        let indexes = self
+            .indexes
+            .get_or_init(|| self.lowers.iter().map(|p| index::layer_index(p)).collect());
+        indexes.get(i).cloned().flatten()
     }
 
     pub(super) fn writing(&self) -> WriteGuard<'_> {
         self.writes_in_progress
             .set(self.writes_in_progress.get() + 1);
-        self.presence_cache.borrow_mut().clear();
         WriteGuard(self)
+    }
+
+    /// Records a change at `comps` in the upper dir (see `WriteGuard`).
+    fn touched(&self, comps: &[String]) {
+        if self.writes_in_progress.get() == 0 {
+            // A change outside `writing()`: nothing remembered can be trusted.
+            self.presence_cache.borrow_mut().clear();
+        } else {
+            self.touched.borrow_mut().push(comps.to_vec());
+        }
     }
 
     pub fn upper(&self) -> &std::path::Path {

@@ -186,3 +186,51 @@ fn recreating_a_deleted_file_drops_its_whiteout() {
     assert_eq!(fs.read_file("/", "/etc/motd").unwrap(), b"new\n");
     assert!(!fs.upper().join("etc/.wh.motd").exists());
 }
+
+#[test]
+fn a_lower_layer_given_as_a_symlink_to_its_tree_is_read_through_it() {
+    // A scratch root's image layers are symlinks to the template's trees.
+    let (t, _) = fixture();
+    let shared = t.path().join("shared-base");
+    std::os::unix::fs::symlink(t.path().join("base"), &shared).unwrap();
+    let fs = UnionFs::new(vec![t.path().join("top"), shared], t.path().join("upper"));
+    assert_eq!(fs.stat("/", "/").unwrap().kind, FileKind::Dir);
+    assert_eq!(
+        fs.read_dir("/", "/").unwrap(),
+        ["bin", "etc", "home", "root", "tmp", "usr", "var"]
+    );
+    assert_eq!(
+        fs.read_file("/", "/etc/motd").unwrap(),
+        b"hello from the image\n"
+    );
+}
+
+#[test]
+fn a_write_forgets_only_the_lookups_it_can_change() {
+    let (t, fs) = fixture();
+    assert!(fs.exists("/", "/etc/motd"));
+    assert!(fs.exists("/", "/var/log/syslog"));
+    let var_log_mtime = fs.stat("/", "/var/log").unwrap().mtime;
+    // Behind the union's back (no layer ever changes like this): a lookup still
+    // remembered answers as before, a forgotten one sees the disk.
+    std::fs::remove_file(t.path().join("base/etc/motd")).unwrap();
+    fs.write_file("/", "/var/log/new", b"x", false).unwrap();
+    assert!(
+        fs.exists("/", "/etc/motd"),
+        "an unrelated lookup was forgotten"
+    );
+    assert_eq!(fs.read_dir("/", "/var/log").unwrap(), ["new", "syslog"]);
+    assert!(fs.stat("/", "/var/log").unwrap().mtime >= var_log_mtime);
+    assert_eq!(fs.stat("/", "/var/log").unwrap().layer, Layer::Upper);
+    // A removed tree is forgotten below it, a recreated dir hides what was there.
+    fs.remove("/", "/var", true).unwrap();
+    assert!(matches!(
+        fs.stat("/", "/var/log/syslog"),
+        Err(FsError::NotFound)
+    ));
+    fs.mkdir("/", "/var").unwrap();
+    assert!(fs.read_dir("/", "/var").unwrap().is_empty());
+    assert!(matches!(fs.stat("/", "/var/log"), Err(FsError::NotFound)));
+    fs.write_file("/", "/etc/group", b"g\n", false).unwrap();
+    assert_eq!(fs.read_file("/", "/etc/group").unwrap(), b"g\n");
+}

@@ -12,7 +12,15 @@ fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> FsError + '_
 }
 
 impl UnionFs {
+    /// The upper dir's path for `comps`, to be changed: the lookups it affects are
+    /// forgotten when the write ends (see `WriteGuard`). Every change goes through here.
     fn upper_host(&self, comps: &[String]) -> PathBuf {
+        self.touched(comps);
+        self.upper_path(comps)
+    }
+
+    /// The upper dir's path for `comps`, only to be looked at.
+    fn upper_path(&self, comps: &[String]) -> PathBuf {
         let mut p = self.upper.clone();
         p.extend(comps);
         p
@@ -22,7 +30,7 @@ impl UnionFs {
     /// the merged view shows for them (a copied-up dir keeps the lower dir's mode).
     fn ensure_upper_dir(&self, comps: &[String]) -> Result<(), FsError> {
         for depth in 1..=comps.len() {
-            let host = self.upper_host(&comps[..depth]);
+            let host = self.upper_path(&comps[..depth]);
             match std::fs::symlink_metadata(&host) {
                 Ok(m) if m.is_dir() => continue,
                 Ok(_) => return Err(FsError::NotADirectory),
@@ -33,6 +41,7 @@ impl UnionFs {
                 Ok(_) => return Err(FsError::NotADirectory),
                 Err(_) => 0o755,
             };
+            let host = self.upper_host(&comps[..depth]);
             std::fs::create_dir(&host).map_err(io_err(&host))?;
             set_mode(&host, mode)?;
         }
@@ -45,10 +54,13 @@ impl UnionFs {
             return Ok(false);
         };
         let wh = self
-            .upper_host(parent)
+            .upper_path(parent)
             .join(format!("{WHITEOUT_PREFIX}{name}"));
         match std::fs::remove_file(&wh) {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                self.touched(parent);
+                Ok(true)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(FsError::io(wh, e)),
         }

@@ -153,6 +153,8 @@ pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session)
         .tempdir()
         .map_err(|e| format!("cannot make a temporary root: {e}"))?;
     if kind == BackendKind::Sim {
+        // Before the clone makes the layout (see store/spread.rs).
+        crate::store::spread::spread_subdirs(dir.path());
         fresh_sim_root(dir.path())?;
     }
     let opts = SessionOptions {

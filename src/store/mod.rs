@@ -11,6 +11,7 @@ mod images;
 mod layers;
 mod recover;
 mod rwlayer;
+pub mod spread;
 mod tags;
 mod tarsplit;
 
@@ -96,6 +97,8 @@ impl Store {
     }
 
     fn create_layout(&self) -> StoreResult<()> {
+        // Before the layout exists, so that its own dirs are spread too (spread.rs).
+        spread::spread_subdirs(&self.root);
         for dir in [
             self.overlay_root().join("l"),
             self.imagedb().join("content/sha256"),
@@ -106,6 +109,15 @@ impl Store {
             self.tmp_dir(),
         ] {
             fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        }
+        for churn in [
+            self.overlay_root(),
+            self.layerdb(),
+            self.layerdb_mounts(),
+            self.root.join("containers"),
+            self.tmp_dir(),
+        ] {
+            spread::spread_subdirs(&churn);
         }
         let repos = self.repositories_path();
         if !repos.exists() {

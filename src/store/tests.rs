@@ -569,3 +569,31 @@ fn a_layer_removed_and_registered_again_is_read_again() {
         again.cache_id
     );
 }
+
+/// A new root spreads the subdirectories of its churning dirs over ext4's block groups
+/// (spread.rs), where the filesystem has the flag; elsewhere nothing is asked of it.
+#[test]
+fn a_new_root_spreads_its_churning_dirs_where_the_filesystem_can() {
+    let probe = tempfile::tempdir().unwrap();
+    super::spread::spread_subdirs(probe.path());
+    if !super::spread::spreads_subdirs(probe.path()) {
+        println!("skipping: this filesystem has no top-of-hierarchy flag");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let store = Store::open(&root, BackendKind::Sim).unwrap();
+    for dir in [
+        store.root().to_path_buf(),
+        store.root().join("containers"),
+        store.overlay_root(),
+        store.tmp_dir(),
+        store.root().join("image/overlay2/layerdb/mounts"),
+        store.root().join("image/overlay2/layerdb/sha256"),
+    ] {
+        assert!(super::spread::spreads_subdirs(&dir), "{}", dir.display());
+    }
+    assert!(!super::spread::spreads_subdirs(
+        &store.overlay_root().join("l")
+    ));
+}

@@ -30,6 +30,12 @@ fn empty(path: &Path) {
     std::fs::write(path, b"").expect("emptied");
 }
 
+/// What an unsynced file may hold after a crash on ext4 without a journal: another file's
+/// old blocks.
+fn stale_blocks(path: &Path) {
+    std::fs::write(path, b"127.0.0.1\tlocalhost\n\0\0\0").expect("overwritten");
+}
+
 fn container_dir(root: &Path, s: &mut Session, name: &str) -> std::path::PathBuf {
     let (id, _) = run(s, &format!("inspect --format '{{{{.Id}}}}' {name}"));
     root.join("containers").join(id.trim())
@@ -59,7 +65,11 @@ fn an_rm_container_and_a_read_only_command_sync_nothing_a_kept_container_does() 
 #[test]
 fn an_rm_container_a_crash_left_without_usable_records_is_removed_with_its_layers() {
     let records = ["config.v2.json", "hostconfig.json"];
-    for emptied_records in [&records[..], &[]] {
+    for (emptied_records, lose) in [
+        (&records[..], empty as fn(&Path)),
+        (&records[..], stale_blocks),
+        (&[], empty),
+    ] {
         let root = tempfile::tempdir().expect("tmp");
         let mut s = session(root.path());
         let base = overlay_dirs(root.path());
@@ -67,7 +77,7 @@ fn an_rm_container_a_crash_left_without_usable_records_is_removed_with_its_layer
         let dir = container_dir(root.path(), &mut s, "gone");
         drop(s);
         for file in emptied_records {
-            empty(&dir.join(file));
+            lose(&dir.join(file));
         }
         let mounts = root.path().join("image/overlay2/layerdb/mounts");
         empty(&mounts.join(dir.file_name().expect("id")).join("mount-id"));
@@ -112,7 +122,7 @@ fn an_emptied_engine_record_loses_no_container_no_id_and_no_rmi() {
     run(&mut s, "rmi alpine");
     run(&mut s, "ps");
     drop(s);
-    empty(&root.path().join("engine.json"));
+    stale_blocks(&root.path().join("engine.json"));
     let mut s = session(root.path());
     let (names, _) = run(&mut s, "ps --format '{{.Names}}'");
     assert_eq!(names, "one\n");
@@ -126,4 +136,27 @@ fn an_emptied_engine_record_loses_no_container_no_id_and_no_rmi() {
         !images.contains("alpine:latest"),
         "the base images were not installed again: {images}"
     );
+}
+
+/// The simulated process's state is runtime state, like the kernel's pid and exit records:
+/// never synced. After a crash a kept container that was running shows as exited (255), as
+/// Docker shows one its daemon lost, and its record is kept.
+#[test]
+fn a_running_container_whose_process_state_a_crash_lost_is_exited_255() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut s = session(root.path());
+    let (_, syncs) = run(&mut s, "run -d --name kept busybox sleep 1000");
+    assert!(syncs > 0);
+    let dir = container_dir(root.path(), &mut s, "kept");
+    drop(s);
+    let process = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("sim-process.json"))
+        .expect("the simulated process's file");
+    empty(&process);
+    let mut s = session(root.path());
+    let (ps, _) = run(&mut s, "ps -a --format '{{.Names}} {{.Status}}'");
+    assert!(ps.starts_with("kept Exited (255)"), "{ps}");
 }

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::container::Container;
 use super::error::{EngineError, EngineResult};
-use crate::store::{Durability, Store, is_lost_record};
+use crate::store::{Durability, Store};
 use crate::util::Clock;
 use crate::util::clock::ClockMode;
 
@@ -41,22 +41,20 @@ impl EngineMeta {
     pub fn load(store: &Store, deterministic: bool) -> EngineResult<EngineMeta> {
         let path = store.root().join(FILE);
         let mut meta = match std::fs::read(&path) {
-            // Written volatile by a command that changed nothing durable, then emptied by a
-            // machine crash: start afresh. Nothing durable is lost: images in the store
-            // mean the base images were installed (installing again would undo the user's
-            // tags and removals), deterministic ids skip the ones in use (`new_id`), and a
-            // new generation makes every process reload.
-            Ok(bytes) if is_lost_record(&bytes) => EngineMeta {
-                generation: lost_generation(),
-                base_images_installed: !store.list_image_ids()?.is_empty(),
-                ..EngineMeta::default_for(deterministic)
+            Ok(bytes) => match serde_json::from_slice::<EngineMeta>(&bytes) {
+                Ok(meta) => meta,
+                // Written volatile by a command that changed nothing durable, then emptied
+                // (or, without a journal, filled with stale blocks) by a machine crash:
+                // start afresh. It holds nothing a user made: images in the store mean the
+                // base images were installed (installing again would undo the user's tags
+                // and removals), deterministic ids skip the ones in use (`new_id`), and a
+                // new generation makes every process reload.
+                Err(_) => EngineMeta {
+                    generation: lost_generation(),
+                    base_images_installed: !store.list_image_ids()?.is_empty(),
+                    ..EngineMeta::default_for(deterministic)
+                },
             },
-            Ok(bytes) => {
-                serde_json::from_slice::<EngineMeta>(&bytes).map_err(|e| EngineError::Corrupt {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?
-            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 EngineMeta::default_for(deterministic)
             }

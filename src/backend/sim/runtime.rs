@@ -59,8 +59,10 @@ fn load(spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
 fn save(spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
     let path = proc_path(spec);
     let bytes = serde_json::to_vec(pf).map_err(|e| RuntimeError::Failed(e.to_string()))?;
-    let durability = crate::store::Durability::for_auto_remove(spec.auto_remove);
-    crate::store::write_file_atomic_as(&path, &bytes, durability)
+    // The simulated process's state is runtime state, as the kernel backend's pid and exit
+    // records are: a machine crash ends the process anyway, and the next invocation records
+    // it as exited (255), as Docker does for a container its daemon lost.
+    crate::store::write_file_atomic_as(&path, &bytes, crate::store::Durability::Volatile)
         .map_err(|e| RuntimeError::Failed(e.to_string()))
 }
 

@@ -230,24 +230,22 @@ fn quiz_asks_and_grades_from_stdin() {
     assert_eq!(bad.status.code(), Some(1));
 }
 
+/// Writes a lesson file `name` with `src` into `data` and plays it as a demo on the simulator.
+fn demo_of_file(data: &Path, name: &str, src: &str) -> (std::path::PathBuf, std::process::Output) {
+    let file = data.join(name);
+    std::fs::write(&file, src).unwrap();
+    let path = file.to_str().unwrap();
+    let out = dockerlings(&["--backend", "sim", "lesson", path, "--demo"], data);
+    (file, out)
+}
+
 #[test]
 fn a_failing_check_makes_the_demo_exit_1() {
     let data = tempfile::tempdir().unwrap();
-    let file = data.path().join("bad.md");
-    std::fs::write(
-        &file,
-        "# Bad\nbackends: sim\ntopic: lifecycle\n\n## Step: Run\n```cmd\ncreate --name web busybox\n```\ncheck: container web is running\n",
-    )
-    .unwrap();
-    let out = dockerlings(
-        &[
-            "--backend",
-            "sim",
-            "lesson",
-            file.to_str().unwrap(),
-            "--demo",
-        ],
+    let (_, out) = demo_of_file(
         data.path(),
+        "bad.md",
+        "# Bad\nbackends: sim\ntopic: lifecycle\n\n## Step: Run\n```cmd\ncreate --name web busybox\n```\ncheck: container web is running\n",
     );
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -257,21 +255,10 @@ fn a_failing_check_makes_the_demo_exit_1() {
 #[test]
 fn a_broken_lesson_file_is_reported_with_line_column_and_caret() {
     let data = tempfile::tempdir().unwrap();
-    let file = data.path().join("broken.md");
-    std::fs::write(
-        &file,
-        "# Broken\nbackends: sim\ntopic: lifecycle\n\n## Step: Run\n```cmd\nps\n```\ncheck: container web is flying\n",
-    )
-    .unwrap();
-    let out = dockerlings(
-        &[
-            "--backend",
-            "sim",
-            "lesson",
-            file.to_str().unwrap(),
-            "--demo",
-        ],
+    let (file, out) = demo_of_file(
         data.path(),
+        "broken.md",
+        "# Broken\nbackends: sim\ntopic: lifecycle\n\n## Step: Run\n```cmd\nps\n```\ncheck: container web is flying\n",
     );
     assert_ne!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -1,7 +1,21 @@
 //! Finding containers the way Docker does: full id, then name, then a unique id prefix.
-use super::{Container, Engine};
+use super::{Container, Engine, EngineError, EngineResult};
 
 impl Engine {
+    /// A container with a process (running or paused), brought up to date first: what
+    /// `top` and `show ns` look into.
+    pub fn live_container(&mut self, name: &str) -> EngineResult<Container> {
+        let id = self
+            .resolve_container(name)
+            .ok_or_else(|| EngineError::NoSuchContainer(name.to_string()))?;
+        self.refresh(&id)?;
+        let c = self.container_by_id(&id)?;
+        if !c.status().has_process() {
+            return Err(EngineError::NotRunning(id));
+        }
+        Ok(c)
+    }
+
     pub fn resolve_container(&self, key: &str) -> Option<String> {
         let key = key.strip_prefix('/').unwrap_or(key);
         if key.is_empty() {

@@ -1,7 +1,7 @@
 //! The view behind `show ns CTR`: the backend reads the kernel's evidence; the engine checks
 //! the container is alive and names it. The simulator refuses (it has no kernel to read).
 use super::Engine;
-use super::error::{EngineError, EngineResult};
+use super::error::EngineResult;
 use crate::render::ns::{NsRow, NsView};
 
 /// "pid:[4026532301]" -> "4026532301"; anything else is shown as read.
@@ -14,14 +14,7 @@ fn inode(link: &str) -> String {
 
 impl Engine {
     pub fn ns_view(&mut self, name: &str) -> EngineResult<NsView> {
-        let id = self
-            .resolve_container(name)
-            .ok_or_else(|| EngineError::NoSuchContainer(name.to_string()))?;
-        self.refresh(&id)?;
-        let c = self.container_by_id(&id)?;
-        if !c.status().has_process() {
-            return Err(EngineError::NotRunning(id));
-        }
+        let c = self.live_container(name)?;
         let spec = self.launch_spec(&c)?;
         let ev = self.runtime.namespaces(&spec)?;
         let rows = ev

@@ -22,15 +22,8 @@ impl Engine {
     }
 
     fn top_rows(&mut self, name: &str, ps_args: &[String]) -> Result<Vec<ProcRow>, EngineError> {
-        let id = self
-            .resolve_container(name)
-            .ok_or_else(|| EngineError::NoSuchContainer(name.to_string()))?;
-        self.refresh(&id)?;
-        let c = self.container_by_id(&id)?;
         // A paused container still has processes: `docker top` lists them (frozen, not gone).
-        if !c.status().has_process() {
-            return Err(EngineError::NotRunning(id));
-        }
+        let c = self.live_container(name)?;
         if !ps_args.is_empty() {
             // Departure from Docker: it hands these to the host's ps; we always show ps -ef.
             return Err(EngineError::NotYet(format!(

@@ -74,6 +74,10 @@ pub struct Engine {
     changed: bool,
     /// ...with something a machine crash must not take back (see `Durability`).
     changed_durably: bool,
+    /// Containers' rootfs plans, read once: a container's layers are fixed at create, and
+    /// every command asks for the live ones' (`refresh_all`). Cleared when the containers
+    /// are reloaded; a container's goes when it is removed.
+    rootfs_plans: std::cell::RefCell<BTreeMap<String, crate::backend::RootfsPlan>>,
 }
 
 impl Engine {
@@ -97,6 +101,7 @@ impl Engine {
             seen_generation: u64::MAX,
             changed: false,
             changed_durably: false,
+            rootfs_plans: Default::default(),
         };
         engine.begin()?;
         let result = engine.recover().and_then(|()| engine.ensure_base_images());
@@ -211,6 +216,7 @@ impl Engine {
 
     fn load_containers(&mut self) -> EngineResult<()> {
         self.containers.clear();
+        self.rootfs_plans.get_mut().clear();
         let dir = self.containers_dir();
         let entries = std::fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))?;
         for entry in entries {
@@ -268,7 +274,17 @@ impl Engine {
 
     /// What the backend needs to act on a container.
     pub fn launch_spec(&self, c: &Container) -> EngineResult<LaunchSpec> {
-        let rootfs = self.store.rootfs_plan(&c.id)?;
+        let cached = self.rootfs_plans.borrow().get(&c.id).cloned();
+        let rootfs = match cached {
+            Some(plan) => plan,
+            None => {
+                let plan = self.store.rootfs_plan(&c.id)?;
+                self.rootfs_plans
+                    .borrow_mut()
+                    .insert(c.id.clone(), plan.clone());
+                plan
+            }
+        };
         let dir = self.container_dir(&c.id);
         Ok(LaunchSpec {
             id: c.id.clone(),
@@ -408,6 +424,7 @@ impl Engine {
 
     /// containers/<id>, if it is still there.
     fn remove_container_dir(&mut self, id: &str) -> EngineResult<()> {
+        self.rootfs_plans.get_mut().remove(id);
         let dir = self.container_dir(id);
         match std::fs::remove_dir_all(&dir) {
             Ok(()) => {}

@@ -65,7 +65,10 @@ fn linux_transcripts_replay_on_the_kernel() {
         eprintln!("skipping linux_transcripts_replay_on_the_kernel: {why}");
         return;
     }
-    // Through the binary: the per-container monitor is the binary re-executed.
+    // Through the binary: the per-container monitor is the binary re-executed. Its scratch
+    // roots go under a directory of this test's own, so that what they leave behind can be
+    // told from what other tests running at the same time have mounted.
+    let scratch = tempfile::tempdir().unwrap();
     let mut replayed_any = false;
     for path in transcripts() {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -78,6 +81,7 @@ fn linux_transcripts_replay_on_the_kernel() {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockerlings"))
             .args(["--backend", "linux", "replay"])
             .arg(&path)
+            .env("TMPDIR", scratch.path())
             .output()
             .unwrap();
         assert_eq!(
@@ -92,8 +96,14 @@ fn linux_transcripts_replay_on_the_kernel() {
     }
     assert!(replayed_any);
     let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let ours = scratch.path().to_string_lossy().into_owned();
     assert!(
-        !mounts.contains("/dockerlings-"),
-        "a replay left a mount behind"
+        !mounts.lines().any(|l| l.contains(&ours)),
+        "a replay left a mount behind: {mounts}"
+    );
+    assert_eq!(
+        std::fs::read_dir(scratch.path()).unwrap().count(),
+        0,
+        "a replay left its scratch root behind"
     );
 }

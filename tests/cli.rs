@@ -247,26 +247,36 @@ fn replay_update_writes_a_transcript_named_without_a_directory() {
 }
 
 #[test]
-fn exec_ps_lists_the_execd_ps_once() {
+fn exec_ps_lists_the_execd_ps_once_with_its_terminal_or_none() {
     let root = tempfile::tempdir().unwrap();
-    let out = dockerlings(
-        root.path(),
-        &[
-            "-c",
-            "run -d --name web nginx; exec web ps; exec web sh -c ps",
-        ],
-    );
+    let script = "run -d --name web nginx; exec web ps; exec web sh -c ps; \
+                  run -dit --name box ubuntu bash; exec -t box ps";
+    let out = dockerlings(root.path(), &["-c", script]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let ps_rows: Vec<&str> = stdout.lines().filter(|l| l.ends_with(" ps")).collect();
-    // One from `exec web ps` (the exec'd process itself), one under `sh -c`.
-    assert_eq!(ps_rows.len(), 2, "{stdout}");
+    // One from `exec web ps` (the exec'd process itself), one under `sh -c`, one in box.
+    assert_eq!(ps_rows.len(), 3, "{stdout}");
+    // No -t anywhere in web: no terminal, `?` as procps prints it.
     assert!(
-        stdout.contains("      7 pts/0    00:00:00 ps\n"),
+        stdout.contains("      1 ?        00:00:00 nginx\n"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("      8 pts/0    00:00:00 ps\n"),
+        stdout.contains("      7 ?        00:00:00 ps\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("      8 ?        00:00:00 ps\n"),
+        "{stdout}"
+    );
+    // box runs with -t (pts/0); `exec -t` gets the next pty.
+    assert!(
+        stdout.contains("      1 pts/0    00:00:00 bash\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("      7 pts/1    00:00:00 ps\n"),
         "{stdout}"
     );
 }

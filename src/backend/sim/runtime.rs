@@ -125,6 +125,7 @@ fn system<'a>(fs: &'a mut UnionFs, spec: &LaunchSpec, now: DateTime<Utc>) -> Sim
         pid: 1,
         user: "root".to_string(),
         command: spec.argv.join(" "),
+        tty: spec.tty.then(|| "pts/0".to_string()),
     }];
     sys
 }
@@ -302,10 +303,15 @@ impl Runtime for SimRuntime {
             .with_pid(EXEC_PID);
         let mut fs = union(spec);
         let mut sys = system(&mut fs, spec, now);
+        // `exec -t` gets a pty of its own: the next one after PID 1's, if that has one.
+        let tty = opts
+            .tty
+            .then(|| if spec.tty { "pts/1" } else { "pts/0" }.to_string());
         sys.procs.push(ProcInfo {
             pid: EXEC_PID,
             user: "root".to_string(),
             command: argv.join(" "),
+            tty,
         });
         let mut end = now;
         let mut code = 0;

@@ -21,6 +21,8 @@ pub struct ProcInfo {
     pub pid: u32,
     pub user: String,
     pub command: String,
+    /// Its controlling terminal (`pts/0`), or none: a container run without `-t`.
+    pub tty: Option<String>,
 }
 
 /// The simulated system as the shell sees it. Paths are container paths (absolute, or

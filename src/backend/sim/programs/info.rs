@@ -1,5 +1,6 @@
 //! System information programs: env id ps uname date free which.
 use super::{Args, Ctx, Flavor, Out};
+use crate::backend::sim::sys::ProcInfo;
 use crate::backend::sim::unionfs::{FileKind, UnionFs};
 
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -29,27 +30,32 @@ pub(crate) fn ps(ctx: &mut Ctx, out: &mut Out) {
         let program = p.command.split_whitespace().next().unwrap_or("");
         program.rsplit('/').next() == Some("ps")
     });
-    let mut rows: Vec<(u32, String, String)> = ctx
-        .procs
-        .iter()
-        .map(|p| (p.pid, p.user.clone(), p.command.clone()))
-        .collect();
+    let mut rows: Vec<ProcInfo> = ctx.procs.to_vec();
     if !listed {
-        let self_pid = newest.map_or(0, |p| p.pid) + 1;
-        rows.push((self_pid, "root".to_string(), "ps".to_string()));
+        // Run by the newest process (the shell that typed it), on that one's terminal.
+        rows.push(ProcInfo {
+            pid: newest.map_or(0, |p| p.pid) + 1,
+            user: "root".to_string(),
+            command: "ps".to_string(),
+            tty: newest.and_then(|p| p.tty.clone()),
+        });
     }
     if ctx.flavor.is_gnu() {
         out.line("    PID TTY          TIME CMD");
-        for (pid, _, cmd) in rows {
-            // procps shows the program name only (comm), not its arguments.
-            let comm = cmd.split_whitespace().next().unwrap_or("");
+        for p in rows {
+            // procps shows the program name only (comm), not its arguments; `?` for no tty.
+            let comm = p.command.split_whitespace().next().unwrap_or("");
             let comm = comm.rsplit('/').next().unwrap_or(comm);
-            out.line(&format!("{pid:>7} pts/0    00:00:00 {comm}"));
+            let tty = p.tty.as_deref().unwrap_or("?");
+            out.line(&format!("{:>7} {tty:<8} 00:00:00 {comm}", p.pid));
         }
     } else {
         out.line("PID   USER     TIME  COMMAND");
-        for (pid, user, cmd) in rows {
-            out.line(&format!("{pid:>5} {user:<8} {:>5} {cmd}", "0:00"));
+        for p in rows {
+            out.line(&format!(
+                "{:>5} {:<8} {:>5} {}",
+                p.pid, p.user, "0:00", p.command
+            ));
         }
     }
 }

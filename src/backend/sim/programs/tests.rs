@@ -71,6 +71,7 @@ fn sh(fs: &mut UnionFs, line: &str, stdin: &str) -> ProgramResult {
         pid: 1,
         user: "root".into(),
         command: "sleep 100000".into(),
+        tty: None,
     }];
     sys.memory = MemInfo {
         total: 2 << 30,
@@ -216,8 +217,8 @@ fn process_and_identity_programs() {
     ");
     insta::assert_snapshot!(sh(&mut gnu, "ps", "").stdout, @r"
         PID TTY          TIME CMD
-          1 pts/0    00:00:00 sleep
-          2 pts/0    00:00:00 ps
+          1 ?        00:00:00 sleep
+          2 ?        00:00:00 ps
     ");
     assert_eq!(
         sh(&mut gnu, "id", "").stdout,

@@ -55,8 +55,31 @@ pub fn open_session(
 /// in place (copy-up writes a container's own upper dir; store files are replaced by rename).
 /// None when it cannot be made: callers then install the images into each root.
 fn sim_template() -> Option<&'static std::path::Path> {
-    static TEMPLATE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    TEMPLATE.get_or_init(make_sim_template).as_deref()
+    static TEMPLATE: std::sync::OnceLock<Option<HeldTemplate>> = std::sync::OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| make_sim_template().and_then(HeldTemplate::hold))
+        .as_ref()
+        .map(|t| t.path.as_path())
+}
+
+/// A template this process uses, with a shared lock on its `complete` file for as long as
+/// the process lives: scratch roots link into it, so no other process may remove it then
+/// (see `remove_stale_templates`, which takes the lock exclusively first).
+struct HeldTemplate {
+    path: std::path::PathBuf,
+    _in_use: nix::fcntl::Flock<std::fs::File>,
+}
+
+impl HeldTemplate {
+    fn hold(path: std::path::PathBuf) -> Option<HeldTemplate> {
+        let file = std::fs::File::open(path.join("complete")).ok()?;
+        // Refused only while another process is removing it: do without a template then.
+        let lock = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockSharedNonblock).ok()?;
+        path.join("complete").exists().then_some(HeldTemplate {
+            path,
+            _in_use: lock,
+        })
+    }
 }
 
 fn make_sim_template() -> Option<std::path::PathBuf> {
@@ -101,24 +124,33 @@ fn make_sim_template() -> Option<std::path::PathBuf> {
     path.join("complete").exists().then_some(path)
 }
 
-/// Templates of earlier builds, untouched for a day, are removed (a rebuilt program makes a
-/// new one; a template in use by a running program is younger than that).
+/// Templates of other builds (a rebuilt program makes a new one), untouched for ten minutes
+/// and held by no running process, are removed: each is ~12 MB, in RAM when $TMPDIR is a
+/// tmpfs, and every rebuilt test or bench binary makes one.
 fn remove_stale_templates(prefix: &str) {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
         return;
     };
-    let day = std::time::Duration::from_secs(24 * 3600);
+    let unused_for = std::time::Duration::from_secs(10 * 60);
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        let stale = entry
-            .path()
-            .join("complete")
+        let complete = entry.path().join("complete");
+        let stale = complete
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > day);
-        if name.starts_with(prefix) && stale {
+            .is_some_and(|age| age > unused_for);
+        if !name.starts_with(prefix) || !stale {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&complete) else {
+            continue;
+        };
+        // Held (shared) by a process whose scratch roots link into it: leave it.
+        if let Ok(_removing) =
+            nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock)
+        {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -169,4 +201,40 @@ pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session)
 
 pub fn root_or_default(root: Option<PathBuf>, kind: BackendKind) -> PathBuf {
     root.unwrap_or_else(|| super::paths::default_root(kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remove_stale_templates;
+
+    /// A template unused for ten minutes goes, unless a process holds it (its scratch roots
+    /// link into it); one used lately stays.
+    #[test]
+    fn stale_templates_go_unless_held_or_recent() {
+        let prefix = format!("dockerlings-template-test-{}-", std::process::id());
+        let make = |name: &str, age_secs: u64| {
+            let dir = std::env::temp_dir().join(format!("{prefix}{name}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let complete = std::fs::File::create(dir.join("complete")).unwrap();
+            let then = std::time::SystemTime::now() - std::time::Duration::from_secs(age_secs);
+            complete.set_modified(then).unwrap();
+            dir
+        };
+        let stale = make("stale", 3600);
+        let held = make("held", 3600);
+        let recent = make("recent", 5);
+        let lock = nix::fcntl::Flock::lock(
+            std::fs::File::open(held.join("complete")).unwrap(),
+            nix::fcntl::FlockArg::LockSharedNonblock,
+        )
+        .unwrap();
+        remove_stale_templates(&prefix);
+        assert!(!stale.exists());
+        assert!(held.exists(), "held by a running process");
+        assert!(recent.exists());
+        drop(lock);
+        remove_stale_templates(&prefix);
+        assert!(!held.exists(), "released, it is stale");
+        std::fs::remove_dir_all(recent).unwrap();
+    }
 }

@@ -1,9 +1,9 @@
 //! Containers a machine crash left half-written. An `--rm` container's records are
-//! volatile (see `Durability`): after a crash they may read back empty. Docker removes
-//! `--rm` containers it finds after a restart; so does this engine, whether their records
-//! survived (they are brought up to date and removed by `refresh`) or not (here). A durable
-//! record is never emptied by a crash, so an empty one with no sign of `--rm` is reported
-//! as corrupt, not deleted.
+//! volatile (see `Durability`): after a crash they may read back empty, or (ext4 without a
+//! journal) hold another file's stale blocks. Docker removes `--rm` containers it finds
+//! after a restart; so does this engine, whether their records survived (they are brought
+//! up to date and removed by `refresh`) or not (here). A durable record is never lost by a
+//! crash, so an unreadable one with no sign of `--rm` is reported as corrupt, not deleted.
 use std::path::Path;
 
 use super::Engine;
@@ -51,14 +51,20 @@ pub fn read_record(store: &Store, dir: &Path) -> EngineResult<Record> {
     Ok(Record::Found(Box::new(c)))
 }
 
-/// hostconfig.json says `--rm`, or was itself lost (empty or not parsing): a durable
+/// hostconfig.json says `--rm`, or was itself lost (empty, or not JSON at all): a durable
 /// container's hostconfig is written and synced before its first record, so it cannot be.
+/// JSON of another shape (a record from another version) is not a sign of a crash: its
+/// `auto_remove` decides, and without one the container counts as kept.
 fn was_volatile(dir: &Path) -> bool {
-    match std::fs::read(dir.join("hostconfig.json")) {
-        Ok(bytes) => serde_json::from_slice::<HostConfig>(&bytes)
-            .ok()
-            .is_none_or(|h| h.auto_remove),
-        Err(_) => false,
+    let Ok(bytes) = std::fs::read(dir.join("hostconfig.json")) else {
+        return false;
+    };
+    if let Ok(h) = serde_json::from_slice::<HostConfig>(&bytes) {
+        return h.auto_remove;
+    }
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(v) => v.get("auto_remove").and_then(serde_json::Value::as_bool) == Some(true),
+        Err(_) => true,
     }
 }
 

@@ -160,3 +160,23 @@ fn a_running_container_whose_process_state_a_crash_lost_is_exited_255() {
     let (ps, _) = run(&mut s, "ps -a --format '{{.Names}} {{.Status}}'");
     assert!(ps.starts_with("kept Exited (255)"), "{ps}");
 }
+
+/// A record of another shape (another version's) is not taken for a crash's leftovers: the
+/// root is refused with the path, and nothing is deleted.
+#[test]
+fn a_record_of_another_shape_is_reported_not_deleted() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut s = session(root.path());
+    run(&mut s, "create --name kept busybox");
+    let dir = container_dir(root.path(), &mut s, "kept");
+    drop(s);
+    std::fs::write(dir.join("config.v2.json"), br#"{"Id": "older"}"#).expect("written");
+    std::fs::write(dir.join("hostconfig.json"), br#"{"Memory": 0}"#).expect("written");
+    let runtime = crate::cli::start::make_runtime(BackendKind::Sim).expect("sim");
+    let err = match crate::engine::Engine::open(root.path(), runtime, true) {
+        Ok(_) => panic!("an unreadable kept record refuses the root"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("config.v2.json"), "{err}");
+    assert!(dir.join("config.v2.json").exists(), "nothing was deleted");
+}

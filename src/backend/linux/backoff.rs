@@ -3,7 +3,7 @@
 //! two, and a fixed 2–5 ms sleep was most of its wait; a long wait does not spin.
 //! (An inotify watch on the container dir was tried and measured slower: tearing down an
 //! inotify instance waits for an SRCU grace period, 10–20 ms here, on every wait.) The
-//! client that launched the monitor is woken early by its wake-up line (notify.rs).
+//! client that started a container is woken early by an exit watch (exit_watch.rs).
 use std::time::Duration;
 
 pub struct Backoff {
@@ -17,6 +17,11 @@ impl Backoff {
             next: Duration::from_micros(100),
             cap,
         }
+    }
+
+    /// Back to the first, shortest wait.
+    pub fn restart(&mut self) {
+        self.next = Duration::from_micros(100);
     }
 
     /// The next wait: 100 µs, 200 µs, … up to the cap.

@@ -1,14 +1,13 @@
 //! The per-container monitor (like podman's conmon): our own binary re-executed as
 //! `dockerlings __monitor <container-dir>`. It detaches, becomes the container's parent,
 //! copies its output into the json-file log and records pid and exit in the container dir.
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::cgroup::{CgroupMode, ContainerCgroup};
 use super::monitor_io::{Serve, Stdio};
-use super::notify::{MONITOR_FD, Notifier};
 use super::overlay;
 use super::records::{self, ExitRecord, PidRecord, StartError};
 use super::spawn::{ContainerProcess, SpawnError, spawn};
@@ -77,11 +76,9 @@ impl MonitorConfig {
     }
 }
 
-/// Entry point of `dockerlings __monitor <container-dir> [wake-up-fd]`. Returns at once in
-/// the caller (0) after forking the detached monitor, or 1 when the config cannot be read.
-/// The optional fd is the write end of the launching client's wake-up line (notify.rs).
+/// Entry point of `dockerlings __monitor <container-dir>`. Returns at once in the caller (0)
+/// after forking the detached monitor, or 1 when the config cannot be read.
 pub fn monitor_main(args: &[String]) -> i32 {
-    let notify_fd: Option<RawFd> = args.get(1).and_then(|a| a.parse().ok());
     let Some(dir) = args.first().map(PathBuf::from) else {
         eprintln!("usage: dockerlings __monitor <container-dir>");
         return 1;
@@ -104,10 +101,8 @@ pub fn monitor_main(args: &[String]) -> i32 {
             let _ = nix::unistd::setsid();
             // SAFETY: prctl with integer arguments.
             unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
-            let keep = detach_stdio_and_close_fds(notify_fd);
-            // SAFETY: `keep` is the fd detach_stdio_and_close_fds left open for us alone.
-            let notifier = keep.map(|fd| unsafe { Notifier::from_raw(fd) });
-            let code = run(&dir, &cfg, notifier.as_ref());
+            detach_stdio_and_close_fds();
+            let code = run(&dir, &cfg);
             // SAFETY: leave the forked child without running the caller's destructors.
             unsafe { libc::_exit(code) }
         }
@@ -118,38 +113,21 @@ pub fn monitor_main(args: &[String]) -> i32 {
     }
 }
 
-/// Points stdio at /dev/null and closes every other fd but the wake-up line's, which moves
-/// to `MONITOR_FD` (close-on-exec, so the container's program does not hold it). Returns
-/// where it now is.
-fn detach_stdio_and_close_fds(notify_fd: Option<RawFd>) -> Option<RawFd> {
+fn detach_stdio_and_close_fds() {
     // SAFETY: raw fd juggling on our own fds.
     unsafe {
-        let kept = notify_fd.filter(|fd| {
-            *fd >= 0
-                && (*fd == MONITOR_FD || libc::dup3(*fd, MONITOR_FD, libc::O_CLOEXEC) == MONITOR_FD)
-        });
         let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
         if null >= 0 {
             for fd in 0..3 {
                 libc::dup2(null, fd);
             }
         }
-        let first_closed = if kept.is_some() { 4u32 } else { 3u32 };
-        libc::syscall(libc::SYS_close_range, first_closed, u32::MAX, 0u32);
-        kept.map(|_| {
-            libc::fcntl(MONITOR_FD, libc::F_SETFD, libc::FD_CLOEXEC);
-            MONITOR_FD
-        })
+        libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32);
     }
 }
 
 /// The monitor's life; returns its own exit status.
-fn run(dir: &Path, cfg: &MonitorConfig, notifier: Option<&Notifier>) -> i32 {
-    let ping = || {
-        if let Some(n) = notifier {
-            n.ping();
-        }
-    };
+fn run(dir: &Path, cfg: &MonitorConfig) -> i32 {
     let cgroup = cfg.cgroup();
     let started = (|| -> Result<_, String> {
         cgroup.create().map_err(|e| e.to_string())?;
@@ -199,7 +177,6 @@ fn run(dir: &Path, cfg: &MonitorConfig, notifier: Option<&Notifier>) -> i32 {
                 message: message.to_string(),
             };
             let _ = records::write_json(dir, records::START_ERROR_FILE, &rec);
-            ping();
             finish(cfg, &cgroup);
             return 1;
         }
@@ -209,7 +186,6 @@ fn run(dir: &Path, cfg: &MonitorConfig, notifier: Option<&Notifier>) -> i32 {
         monitor: std::process::id(),
     };
     let _ = records::write_json(dir, records::PID_FILE, &rec);
-    ping();
     serve.run_until_output_closed();
     let code = reap(pid);
     let exit = ExitRecord {
@@ -218,7 +194,6 @@ fn run(dir: &Path, cfg: &MonitorConfig, notifier: Option<&Notifier>) -> i32 {
         oom_killed: cgroup.oom_killed(),
     };
     let _ = records::write_json(dir, records::EXIT_FILE, &exit);
-    ping();
     let _ = std::fs::remove_file(dir.join(ATTACH_SOCKET));
     serve.announce_exit(code);
     finish(cfg, &cgroup);

@@ -1,6 +1,5 @@
 //! `LinuxRuntime`: the `Runtime` trait carried out with overlayfs, a monitor per container,
 //! namespaces and cgroups.
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::time::{Duration as StdDuration, Instant};
 
@@ -10,8 +9,8 @@ use super::attach::{AttachConn, BatchShell};
 use super::backoff::Backoff;
 use super::cgroup::{CgroupMode, CgroupParent, CgroupSetup, ContainerCgroup, host_total_memory};
 use super::exec;
+use super::exit_watch::ExitWatch;
 use super::monitor::MonitorConfig;
-use super::notify::{self, Waiter};
 use super::overlay;
 use super::records::{self, ExitRecord, PidRecord, StartError};
 use crate::backend::{
@@ -37,8 +36,8 @@ pub struct LinuxRuntime {
     attach_offsets: std::collections::HashMap<String, u64>,
     /// Container shells a batch script is typing into (`run -it` then lines).
     shells: std::collections::HashMap<String, BatchShell>,
-    /// The wake-up lines of the monitors this process launched, by container id.
-    waiters: std::collections::HashMap<String, Waiter>,
+    /// Exit watches on the processes of the containers this process started, by id.
+    watches: std::collections::HashMap<String, ExitWatch>,
 }
 
 /// Copies json-log entries written after `offset` to the attached output; returns the new offset.
@@ -83,7 +82,7 @@ impl LinuxRuntime {
             launch: MonitorLaunch::Exec(vec![exe, PathBuf::from("__monitor")]),
             attach_offsets: Default::default(),
             shells: Default::default(),
-            waiters: Default::default(),
+            watches: Default::default(),
         })
     }
 
@@ -102,14 +101,8 @@ impl LinuxRuntime {
         ContainerCgroup::new(&self.cgroups, &parent, &spec.id).map_err(failed)
     }
 
-    /// Launches the container's monitor with the write end of a wake-up line; returns the
-    /// client's end.
-    fn launch_monitor(&self, dir: &Path) -> RtResult<Waiter> {
+    fn launch_monitor(&self, dir: &Path) -> RtResult<()> {
         let dir_arg = dir.to_string_lossy().into_owned();
-        let (waiter, write) = notify::line().map_err(failed)?;
-        // An inheritable copy for the monitor; ours is closed when this returns.
-        let inherited = nix::unistd::dup(&write).map_err(failed)?;
-        let fd_arg = inherited.as_raw_fd().to_string();
         match &self.launch {
             MonitorLaunch::Exec(cmd) => {
                 let (prog, rest) = cmd
@@ -118,7 +111,6 @@ impl LinuxRuntime {
                 let status = std::process::Command::new(prog)
                     .args(rest)
                     .arg(&dir_arg)
-                    .arg(&fd_arg)
                     .status()
                     .map_err(|e| RuntimeError::io(prog, e))?;
                 if !status.success() {
@@ -129,7 +121,7 @@ impl LinuxRuntime {
                 // SAFETY: the child calls monitor_main (which forks the detached monitor) and _exits.
                 match unsafe { nix::unistd::fork() }.map_err(failed)? {
                     nix::unistd::ForkResult::Child => {
-                        let code = super::monitor::monitor_main(&[dir_arg, fd_arg]);
+                        let code = super::monitor::monitor_main(&[dir_arg]);
                         unsafe { libc::_exit(code) }
                     }
                     nix::unistd::ForkResult::Parent { child } => {
@@ -138,16 +130,20 @@ impl LinuxRuntime {
                 }
             }
         }
-        Ok(waiter)
+        Ok(())
     }
 
-    /// Waits for the container's monitor to say something, or for the backoff's next
-    /// step when this process did not launch it.
+    /// Waits for the backoff's next step, or less when the container's process exits
+    /// first (see exit_watch.rs); the backoff then starts short again, for the monitor's
+    /// exit record that follows at once.
     fn pause(&mut self, id: &str, backoff: &mut Backoff) {
         let timeout = backoff.advance();
-        match self.waiters.get_mut(id) {
+        match self.watches.get(id) {
             Some(w) => {
-                w.wait(timeout);
+                if w.wait(timeout) {
+                    self.watches.remove(id);
+                    backoff.restart();
+                }
             }
             None => std::thread::sleep(timeout),
         }
@@ -229,12 +225,14 @@ impl Runtime for LinuxRuntime {
         };
         records::write_json(dir, records::CONFIG_FILE, &cfg)
             .map_err(|e| RuntimeError::io(dir.join(records::CONFIG_FILE), e))?;
-        let waiter = self.launch_monitor(dir)?;
-        self.waiters.insert(spec.id.clone(), waiter);
+        self.launch_monitor(dir)?;
         let deadline = Instant::now() + StdDuration::from_secs(10);
         let mut backoff = Backoff::up_to(StdDuration::from_millis(2));
         loop {
             if let Some(rec) = Self::read_pid(spec)? {
+                if let Some(watch) = ExitWatch::open(rec.pid) {
+                    self.watches.insert(spec.id.clone(), watch);
+                }
                 return Ok(Some(rec.pid));
             }
             let err: Option<StartError> = records::read_json(dir, records::START_ERROR_FILE)
@@ -255,7 +253,7 @@ impl Runtime for LinuxRuntime {
                     spec.id
                 )));
             }
-            self.pause(&spec.id, &mut backoff);
+            std::thread::sleep(backoff.advance());
         }
     }
 
@@ -306,7 +304,7 @@ impl Runtime for LinuxRuntime {
             {
                 if matches!(status, ProcStatus::Exited { .. }) {
                     self.attach_offsets.remove(&spec.id);
-                    self.waiters.remove(&spec.id);
+                    self.watches.remove(&spec.id);
                 }
                 break Ok(status);
             }

@@ -97,32 +97,35 @@ fn linux_runtime_missing_command_is_127() {
     assert!(!overlay::is_mounted(&spec.rootfs.merged).unwrap());
 }
 
-/// The monitor wakes the client that launched it when its pid record is there and when its
-/// exit record is, instead of leaving it to its next poll.
+/// The client that started a container watches its process (a pidfd) and sees it exit when
+/// it exits, instead of at its next poll.
 #[test]
-fn linux_runtime_monitor_wakes_its_client_at_start_and_exit() {
-    if !testkit::kernel_tests_allowed("linux_runtime_monitor_wakes_its_client_at_start_and_exit") {
+fn linux_runtime_client_sees_its_container_exit_when_it_happens() {
+    if !testkit::kernel_tests_allowed(
+        "linux_runtime_client_sees_its_container_exit_when_it_happens",
+    ) {
         return;
     }
     let (tmp, plan) = testkit::host_rootfs();
     let dir = tmp.path().join("ctr");
     std::fs::create_dir_all(&dir).unwrap();
-    let mut spec = spec(&dir, plan, &["sh", "-c", "sleep 0.2"]);
+    let mut spec = spec(&dir, plan, &["sh", "-c", "sleep 0.3"]);
     spec.id.push('w');
     let mut rt = runtime();
     let mut clock = Clock::wall();
     rt.start(&spec, &mut clock, None).unwrap();
+    let watch = rt
+        .watches
+        .get(&spec.id)
+        .expect("a watch on the started process");
+    assert!(!watch.wait(StdDuration::from_millis(20)), "still running");
     let t = std::time::Instant::now();
-    let waiter = rt.waiters.get_mut(&spec.id).unwrap();
-    // "pid" then "exit", one byte each, long before a 10 s timeout. (Not waiting for the
-    // hang-up: tests in other threads fork, and their children inherit the line.)
-    while waiter.pings < 2 && waiter.wait(StdDuration::from_secs(10)) {}
+    assert!(watch.wait(StdDuration::from_secs(10)), "woken by the exit");
     assert!(t.elapsed() < StdDuration::from_secs(5), "{:?}", t.elapsed());
-    assert_eq!(waiter.pings, 2);
-    assert!(LinuxRuntime::read_exit(&spec).unwrap().is_some());
     let st = rt
         .wait(&spec, Some(Duration::seconds(5)), &mut clock, None)
         .unwrap();
     assert!(matches!(st, ProcStatus::Exited { code: 0, .. }), "{st:?}");
+    assert!(rt.watches.is_empty(), "dropped once the exit is recorded");
     rt.cleanup(&spec).unwrap();
 }

@@ -97,8 +97,12 @@ impl Store {
     }
 
     fn create_layout(&self) -> StoreResult<()> {
-        // Before the layout exists, so that its own dirs are spread too (spread.rs).
-        spread::spread_subdirs(&self.root);
+        // tmp/ gets the flag last: once it has it, a start-up asks one ioctl, not six.
+        let spread = !spread::spreads_subdirs(&self.tmp_dir());
+        if spread {
+            // Before the layout exists, so that its own dirs are spread too (spread.rs).
+            spread::spread_subdirs(&self.root);
+        }
         for dir in [
             self.overlay_root().join("l"),
             self.imagedb().join("content/sha256"),
@@ -110,14 +114,15 @@ impl Store {
         ] {
             fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
         }
-        for churn in [
+        let churning = [
             self.overlay_root(),
             self.layerdb(),
             self.layerdb_mounts(),
             self.root.join("containers"),
             self.tmp_dir(),
-        ] {
-            spread::spread_subdirs(&churn);
+        ];
+        for churn in churning.iter().filter(|_| spread) {
+            spread::spread_subdirs(churn);
         }
         let repos = self.repositories_path();
         if !repos.exists() {

@@ -2,11 +2,13 @@
 //! root each time (as `dockerlings replay` does), for a few rounds; prints commands per second.
 //! The root lives under $TMPDIR: run with TMPDIR=/dev/shm for tmpfs, a disk path for disk.
 //! `benches/run.sh` runs both and the start-up measurement.
+use std::path::PathBuf;
 use std::time::Instant;
 
 use dockerlings::backend::BackendKind;
 use dockerlings::transcript::format::Transcript;
 use dockerlings::transcript::replay::replay_text;
+use dockerlings::transcript::replay_files::{default_jobs, replay_files};
 
 fn total_commands(commands: usize, rounds: usize) -> usize {
     commands * rounds
@@ -19,6 +21,7 @@ fn main() {
         .unwrap_or(3);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/transcripts");
     let mut texts = Vec::new();
+    let mut sim_paths = Vec::new();
     for entry in std::fs::read_dir(dir).expect("transcripts/") {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|x| x == "txt") {
@@ -27,6 +30,7 @@ fn main() {
             let parsed = Transcript::parse(&text).expect("a transcript");
             if parsed.runs_on(BackendKind::Sim) {
                 texts.push(text);
+                sim_paths.push(path);
             }
         }
     }
@@ -47,6 +51,10 @@ fn main() {
         );
         return;
     }
+    if std::env::var("PHASE").as_deref() == Ok("syncs") {
+        syncs_per_verb(&texts);
+        return;
+    }
     if std::env::var("PHASE").as_deref() == Ok("slow") {
         slow_commands(&texts);
         return;
@@ -57,35 +65,35 @@ fn main() {
     }
     // Warm-up: the built-in image layers are generated once per process (memoised).
     replay_text(&texts[0], BackendKind::Sim).expect("replay");
-    let t0 = Instant::now();
-    let cpu0 = cpu_secs();
-    let mut fresh_roots = 0;
-    for _ in 0..rounds {
-        for t in &texts {
-            let r = replay_text(t, BackendKind::Sim).expect("replay");
-            assert!(r.matches(), "a transcript no longer replays");
-            fresh_roots += 1;
-        }
+    // What `dockerlings replay transcripts/*.txt` does, `rounds` times over: first one
+    // transcript at a time, then as many at once as the command does by default.
+    let paths: Vec<PathBuf> = (0..rounds).flat_map(|_| sim_paths.iter().cloned()).collect();
+    let default_jobs = default_jobs(BackendKind::Sim);
+    for jobs in [1, default_jobs] {
+        let t0 = Instant::now();
+        let cpu0 = cpu_secs();
+        replay_files(&paths, BackendKind::Sim, false, jobs, |p, r| {
+            assert_eq!(r.exit_code(), 0, "{} no longer replays: {r:?}", p.display());
+        });
+        let secs = t0.elapsed().as_secs_f64();
+        let cpu = cpu_secs() - cpu0;
+        let total = total_commands(commands, rounds);
+        println!(
+            "replay, {jobs} at a time: {total} commands on {} fresh roots in {secs:.3} s = {:.0} commands/s; {:.0} per CPU second (TMPDIR={})",
+            paths.len(),
+            total as f64 / secs,
+            total as f64 / cpu.max(1e-9),
+            std::env::var("TMPDIR").unwrap_or_else(|_| "/tmp".into())
+        );
     }
-    let secs = t0.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu0;
-    // How much of that is making fresh roots (the built-in images installed each time).
+    // How much of one replay is making its fresh root (and removing it).
     let t1 = Instant::now();
-    for _ in 0..fresh_roots {
+    for _ in 0..paths.len() {
         let _ = dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
     }
-    let root_secs = t1.elapsed().as_secs_f64();
     println!(
-        "fresh roots: {fresh_roots} in {root_secs:.3} s ({:.1} ms each); commands alone: {:.0} commands/s",
-        root_secs * 1000.0 / fresh_roots as f64,
-        total_commands(commands, rounds) as f64 / (secs - root_secs).max(1e-9)
-    );
-    let total = commands * rounds;
-    println!(
-        "replay: {total} commands on {fresh_roots} fresh roots in {secs:.3} s = {:.0} commands/s; {:.0} per CPU second (TMPDIR={})",
-        total as f64 / secs,
-        total as f64 / cpu.max(1e-9),
-        std::env::var("TMPDIR").unwrap_or_else(|_| "/tmp".into())
+        "fresh roots: {:.2} ms each, made and removed",
+        t1.elapsed().as_secs_f64() * 1000.0 / paths.len() as f64
     );
 }
 
@@ -151,6 +159,31 @@ fn slow_commands(texts: &[String]) {
             }
         }
     }
+}
+
+/// fsyncs per command, summed by verb (the first word): what the disk waits on.
+fn syncs_per_verb(texts: &[String]) {
+    use dockerlings::transcript::replay::parse_for;
+    let mut by: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for t in texts {
+        let parsed = parse_for(t, BackendKind::Sim).expect("transcript");
+        let (_root, mut session) =
+            dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+        for block in &parsed.blocks {
+            let before = dockerlings::store::syncs_so_far();
+            let _ = session.feed_line(&block.command);
+            let n = dockerlings::store::syncs_so_far() - before;
+            let verb: String = block.command.split_whitespace().take(1).collect();
+            let e = by.entry(verb).or_default();
+            e.0 += 1;
+            e.1 += n;
+        }
+    }
+    for (verb, (n, s)) in &by {
+        println!("{verb:>10}: {n:>4} commands, {s:>4} fsyncs");
+    }
+    let (cmds, total) = by.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
+    println!("total: {cmds} commands, {total} fsyncs");
 }
 
 /// User + system CPU time of this process, in seconds (less disturbed than wall time when

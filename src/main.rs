@@ -63,12 +63,18 @@ struct Cli {
 enum Sub {
     /// Open the REPL (the default).
     Repl,
-    /// Replay a transcript on a fresh root and compare; exit 1 and a diff on mismatch.
+    /// Replay transcripts, each on a fresh root, and compare; exit 1 and a diff on any
+    /// mismatch.
     Replay {
-        file: PathBuf,
-        /// Rewrite the transcript with what the program prints now.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Rewrite a transcript with what the program prints now.
         #[arg(long)]
         update: bool,
+        /// How many transcripts replay at once (default: one per core on the simulator,
+        /// one on the kernel).
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
     },
     /// A guided lesson (practice: you type; --demo: it plays itself), or --list them.
     Lesson {
@@ -162,13 +168,19 @@ fn real_main() -> anyhow::Result<i32> {
         BackendArg::Linux => BackendChoice::Linux,
         BackendArg::Auto => BackendChoice::Auto,
     };
-    if let Some(Sub::Replay { file, update }) = &cli.sub {
+    if let Some(Sub::Replay {
+        files,
+        update,
+        jobs,
+    }) = &cli.sub
+    {
+        use dockerlings::transcript::replay_files::{default_jobs, replay_command};
         let kind = match cli.backend {
             BackendArg::Linux => dockerlings::backend::BackendKind::Linux,
             _ => dockerlings::backend::BackendKind::Sim,
         };
-        return dockerlings::transcript::replay::replay_file(file, kind, *update)
-            .with_context(|| format!("replaying {}", file.display()));
+        let jobs = jobs.unwrap_or_else(|| default_jobs(kind));
+        return Ok(replay_command(files, kind, *update, jobs));
     }
     match &cli.sub {
         Some(Sub::Lesson { list: true, .. }) => {

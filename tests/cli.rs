@@ -246,6 +246,39 @@ fn replay_update_writes_a_transcript_named_without_a_directory() {
     );
 }
 
+/// `replay` of several files, side by side: each file's report in the order given, exit 1
+/// when any of them differs, and a kernel-only transcript skipped on the simulator.
+#[test]
+fn replay_of_several_files_reports_each_in_order_and_fails_on_any_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let transcripts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("transcripts");
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "# backends: sim\n\n$ ps -q\nnot this\n").unwrap();
+    for jobs in ["1", "3"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dockerlings"))
+            .args(["replay", "--jobs", jobs])
+            .arg(transcripts.join("lifecycle.txt"))
+            .arg(&bad)
+            .arg(transcripts.join("pause_vs_stop_kernel.txt"))
+            .arg(transcripts.join("first_container.txt"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert!(lines[0].ends_with("lifecycle.txt: 31 commands, all match"), "{stdout}");
+        assert!(stdout.contains("-not this"), "{stdout}");
+        assert!(
+            stdout.contains("pause_vs_stop_kernel.txt: skipped, a transcript for the linux backend"),
+            "{stdout}"
+        );
+        assert!(
+            lines[lines.len() - 1].ends_with("first_container.txt: 6 commands, all match"),
+            "{stdout}"
+        );
+    }
+}
+
 #[test]
 fn exec_ps_lists_the_execd_ps_once_with_its_terminal_or_none() {
     let root = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod format;
 pub mod kernel;
 pub mod replay;
+pub mod replay_files;
 
 pub use diff::{Redaction, VOLATILE, redact, unified_diff};
 pub use format::{Block, Transcript, TranscriptError};

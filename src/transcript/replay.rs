@@ -1,8 +1,5 @@
 //! `replay`: run a transcript's commands on a fresh deterministic root and compare what
 //! the program prints now with what the transcript says.
-use std::path::Path;
-
-use super::diff::unified_diff;
 use super::format::{Block, Transcript};
 use super::kernel::{redact_kernel, sim_base_ids, store_base_ids};
 use crate::backend::BackendKind;
@@ -98,34 +95,6 @@ pub fn replay_in(session: &mut Session, expected: Transcript) -> Replayed {
         actual,
         kernel_ids,
     }
-}
-
-/// The `replay FILE [--update]` command: 0 on a match (or after an update), 1 and a diff
-/// on a mismatch.
-pub fn replay_file(path: &Path, kind: BackendKind, update: bool) -> anyhow::Result<i32> {
-    let text = std::fs::read_to_string(path)?;
-    let replayed = replay_text(&text, kind).map_err(anyhow::Error::msg)?;
-    if replayed.matches() {
-        println!(
-            "{}: {} commands, all match",
-            path.display(),
-            replayed.actual.blocks.len()
-        );
-        return Ok(0);
-    }
-    let actual = replayed.actual.render();
-    if update {
-        // A bare file name has an empty parent; the atomic write needs a directory.
-        let path = &Path::new(".").join(path);
-        crate::store::write_file_atomic(path, actual.as_bytes())?;
-        println!("{}: updated", path.display());
-        return Ok(0);
-    }
-    let name = path.display().to_string();
-    // On the kernel the diff is of the redacted texts: only real differences show.
-    let (expected, compared) = replayed.compared();
-    print!("{}", unified_diff(&expected, &compared, &name, "replayed"));
-    Ok(1)
 }
 
 #[cfg(test)]

@@ -67,7 +67,9 @@ fn main() {
     replay_text(&texts[0], BackendKind::Sim).expect("replay");
     // What `dockerlings replay transcripts/*.txt` does, `rounds` times over: first one
     // transcript at a time, then as many at once as the command does by default.
-    let paths: Vec<PathBuf> = (0..rounds).flat_map(|_| sim_paths.iter().cloned()).collect();
+    let paths: Vec<PathBuf> = (0..rounds)
+        .flat_map(|_| sim_paths.iter().cloned())
+        .collect();
     let default_jobs = default_jobs(BackendKind::Sim);
     for jobs in [1, default_jobs] {
         let t0 = Instant::now();

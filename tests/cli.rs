@@ -266,10 +266,14 @@ fn replay_of_several_files_reports_each_in_order_and_fails_on_any_mismatch() {
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
         let stdout = text(&out.stdout);
         let lines: Vec<&str> = stdout.lines().collect();
-        assert!(lines[0].ends_with("lifecycle.txt: 31 commands, all match"), "{stdout}");
+        assert!(
+            lines[0].ends_with("lifecycle.txt: 31 commands, all match"),
+            "{stdout}"
+        );
         assert!(stdout.contains("-not this"), "{stdout}");
         assert!(
-            stdout.contains("pause_vs_stop_kernel.txt: skipped, a transcript for the linux backend"),
+            stdout
+                .contains("pause_vs_stop_kernel.txt: skipped, a transcript for the linux backend"),
             "{stdout}"
         );
         assert!(

@@ -186,7 +186,7 @@ impl Session {
                 .runtime
                 .input_line(&spec, line, &mut clock, &mut outcome.output);
             engine.meta.clock = clock;
-            engine.mark_changed_volatile();
+            engine.mark_changed();
             let r = r?;
             if let Some(code) = r.exited {
                 let at = engine.now();

@@ -94,6 +94,14 @@ impl Container {
         &self.id[..12.min(self.id.len())]
     }
 
+    /// The latest instant this record mentions (created, started, finished).
+    pub fn latest_time(&self) -> DateTime<Utc> {
+        [self.state.started_at, self.state.finished_at]
+            .into_iter()
+            .flatten()
+            .fold(self.created, DateTime::max)
+    }
+
     pub fn status(&self) -> ContainerStatus {
         self.state.status
     }

@@ -33,7 +33,7 @@ impl Engine {
         let result = self
             .runtime
             .exec(&spec, argv, opts, &mut self.meta.clock, out);
-        self.mark_changed_volatile();
+        self.mark_changed();
         exec_result(result, out)
     }
 

@@ -38,7 +38,7 @@ impl Engine {
         let attaching = attached.is_some();
         let started = self.runtime.start(&spec, &mut self.meta.clock, attached);
         let latency = elapsed_ms(t0);
-        self.mark_changed_volatile();
+        self.mark_changed();
         match started {
             Ok(pid) => {
                 c.state.pid = pid.unwrap_or(0);
@@ -98,7 +98,7 @@ impl Engine {
                  without a TERM handler ignores it), so SIGKILL ended it: exit 137"
             ));
         }
-        self.mark_changed_volatile();
+        self.mark_changed();
         let (code, oom, at) = match status {
             ProcStatus::Exited {
                 code,
@@ -146,7 +146,7 @@ impl Engine {
             self.runtime.thaw(&spec)?;
         }
         self.runtime.signal(&spec, signal, &mut self.meta.clock)?;
-        self.mark_changed_volatile();
+        self.mark_changed();
         let status = if signal == SIGKILL {
             self.runtime.wait(&spec, None, &mut self.meta.clock, None)?
         } else {

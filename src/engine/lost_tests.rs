@@ -54,8 +54,14 @@ fn an_rm_container_and_a_read_only_command_sync_nothing_a_kept_container_does() 
     let (_, syncs) = run(&mut s, "ps -a");
     assert_eq!(syncs, 0, "a read-only command's clock tick is volatile");
     let (_, syncs) = run(&mut s, "run --name kept busybox true");
-    // Its layer registration, hostconfig, records and engine.json: file and directory each.
+    // Its layer registration, hostconfig and records: file and directory each.
     assert!(syncs >= 6, "a kept container is durable: {syncs} fsyncs");
+    run(&mut s, "run -d --name up busybox sleep 1000");
+    let (_, syncs) = run(&mut s, "pause up");
+    assert_eq!(
+        syncs, 2,
+        "the record and its directory; engine.json is never synced"
+    );
     let (_, syncs) = run(&mut s, "rm kept");
     assert_eq!(syncs, 0, "a crash that takes back a removal loses nothing");
 }
@@ -136,6 +142,31 @@ fn an_emptied_engine_record_loses_no_container_no_id_and_no_rmi() {
         !images.contains("alpine:latest"),
         "the base images were not installed again: {images}"
     );
+}
+
+/// engine.json is never synced: a crash may give back an older one. Its clock then
+/// catches up with the records, so time does not run backwards past a synced container.
+#[test]
+fn an_engine_record_a_crash_took_back_does_not_turn_the_clock_back() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut s = session(root.path());
+    run(&mut s, "run -d --name one busybox sleep 1000");
+    let older = std::fs::read(root.path().join("engine.json")).expect("engine.json");
+    for _ in 0..5 {
+        run(&mut s, "ps");
+    }
+    run(&mut s, "run -d --name two busybox sleep 1000");
+    drop(s);
+    std::fs::write(root.path().join("engine.json"), older).expect("the older record");
+    let mut s = session(root.path());
+    run(&mut s, "create --name three busybox");
+    let created = |s: &mut Session, name: &str| {
+        run(s, &format!("inspect --format '{{{{.Created}}}}' {name}")).0
+    };
+    let (two, three) = (created(&mut s, "two"), created(&mut s, "three"));
+    assert!(three > two, "three {three} is not after two {two}");
+    let (ps, _) = run(&mut s, "ps -a --format '{{.Names}} {{.Status}}'");
+    assert!(ps.contains("two Up"), "{ps}");
 }
 
 /// The simulated process's state is runtime state, like the kernel's pid and exit records:

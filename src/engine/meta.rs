@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::container::Container;
 use super::error::{EngineError, EngineResult};
-use crate::store::{Durability, Store};
+use crate::store::Store;
 use crate::util::Clock;
 use crate::util::clock::ClockMode;
 
@@ -43,7 +43,7 @@ impl EngineMeta {
         let mut meta = match std::fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice::<EngineMeta>(&bytes) {
                 Ok(meta) => meta,
-                // Written volatile by a command that changed nothing durable, then emptied
+                // Written without fsync (see `Engine::end`), then emptied
                 // (or, without a journal, filled with stale blocks) by a machine crash:
                 // start afresh. It holds nothing a user made: images in the store mean the
                 // base images were installed (installing again would undo the user's tags
@@ -68,13 +68,14 @@ impl EngineMeta {
         Ok(meta)
     }
 
-    pub fn save(&self, store: &Store, durability: Durability) -> EngineResult<()> {
+    /// Rewrites engine.json in place, unsynced (see `Engine::end`).
+    pub fn save(&self, store: &Store) -> EngineResult<()> {
         let path = store.root().join(FILE);
         let bytes = serde_json::to_vec(self).map_err(|e| EngineError::Corrupt {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        store.write_atomic_as(&path, &bytes, durability)?;
+        crate::store::overwrite_record(&path, &bytes)?;
         Ok(())
     }
 

@@ -72,8 +72,6 @@ pub struct Engine {
     seen_generation: u64,
     /// This command changed engine.json.
     changed: bool,
-    /// ...with something a machine crash must not take back (see `Durability`).
-    changed_durably: bool,
     /// Containers' rootfs plans, read once: a container's layers are fixed at create, and
     /// every command asks for the live ones' (`refresh_all`). Cleared when the containers
     /// are reloaded; a container's goes when it is removed.
@@ -100,7 +98,6 @@ impl Engine {
             lock: None,
             seen_generation: u64::MAX,
             changed: false,
-            changed_durably: false,
             rootfs_plans: Default::default(),
         };
         engine.begin()?;
@@ -164,45 +161,43 @@ impl Engine {
             self.meta = on_disk;
             self.load_containers()?;
             self.seen_generation = self.meta.generation;
+            // engine.json is written without fsync: after a machine crash its clock may be
+            // older than records that were synced. Time never runs backwards past them.
+            let latest = self.containers.values().map(Container::latest_time).max();
+            if let Some(latest) = latest {
+                self.meta.clock.catch_up(latest);
+            }
         }
-        // A clock tick alone need not survive a crash: it is volatile.
         self.meta.clock.tick();
         self.changed = self.meta.clock.is_logical();
-        self.changed_durably = false;
         self.refresh_all()?;
         Ok(())
     }
 
-    /// Ends one command: persists the meta record if anything changed (durably when
-    /// something durable changed), releases the lock.
+    /// Ends one command: persists the meta record if anything changed, releases the lock.
+    ///
+    /// engine.json is never synced. Everything in it is either derived again after a
+    /// machine crash or may be taken back by one: the generation (a crash ends every
+    /// process that cached state), the clock (caught up with the records on reload), the
+    /// id counter (ids in use are skipped), whether the base images were installed (the
+    /// store says), the last removed container (a diagram's memory). Syncing it cost two
+    /// disk flushes per command that changed anything.
     pub fn end(&mut self) -> EngineResult<()> {
         let result = if self.changed {
             self.meta.generation = self.meta.generation.wrapping_add(1);
             self.seen_generation = self.meta.generation;
-            let durability = if self.changed_durably {
-                Durability::Durable
-            } else {
-                Durability::Volatile
-            };
-            self.meta.save(&self.store, durability)
+            self.meta.save(&self.store)
         } else {
             Ok(())
         };
         self.changed = false;
-        self.changed_durably = false;
         self.lock = None;
         result
     }
 
-    /// This command changed state that must survive a machine crash.
+    /// This command changed the engine's state: engine.json is written at its end, so that
+    /// other processes see the new generation.
     pub fn mark_changed(&mut self) {
-        self.changed = true;
-        self.changed_durably = true;
-    }
-
-    /// This command changed state a machine crash may take back (a clock tick, a
-    /// container about to be removed anyway).
-    pub fn mark_changed_volatile(&mut self) {
         self.changed = true;
     }
 
@@ -244,17 +239,14 @@ impl Engine {
         let durability = Durability::for_auto_remove(c.host_config.auto_remove);
         self.store.write_atomic_as(&path, &bytes, durability)?;
         self.containers.insert(c.id.clone(), c);
-        match durability {
-            Durability::Durable => self.mark_changed(),
-            Durability::Volatile => self.mark_changed_volatile(),
-        }
+        self.mark_changed();
         Ok(())
     }
 
     /// A fresh container id. The counter behind deterministic ids is volatile (a crash may
     /// take it back), so an id a container already has is skipped.
     pub fn new_id(&mut self) -> String {
-        self.mark_changed_volatile();
+        self.mark_changed();
         loop {
             let id = self.meta.new_id();
             if !self.containers.contains_key(&id) && !self.container_dir(&id).exists() {
@@ -268,7 +260,7 @@ impl Engine {
     }
 
     pub fn clock_mut(&mut self) -> &mut Clock {
-        self.mark_changed_volatile();
+        self.mark_changed();
         &mut self.meta.clock
     }
 
@@ -401,7 +393,7 @@ impl Engine {
             // disk. A crash in between leaves the older record, which the next invocation
             // brings up to date from the monitor's exit file.
             self.containers.insert(c.id.clone(), c);
-            self.mark_changed_volatile();
+            self.mark_changed();
             return self.remove_container_files(id);
         }
         self.save_container(c)
@@ -431,7 +423,7 @@ impl Engine {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(EngineError::io(&dir, e)),
         }
-        self.mark_changed_volatile();
+        self.mark_changed();
         Ok(())
     }
 }

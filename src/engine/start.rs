@@ -86,7 +86,7 @@ impl Engine {
         let status = self
             .runtime
             .wait(&spec, None, &mut self.meta.clock, Some(out))?;
-        self.mark_changed_volatile();
+        self.mark_changed();
         if let crate::backend::ProcStatus::Exited {
             code,
             oom_killed,

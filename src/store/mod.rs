@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::backend::BackendKind;
 pub use atomic::{
-    Durability, StoreLock, dir_size, is_lost_record, syncs_so_far, write_file_atomic,
-    write_file_atomic_as,
+    Durability, StoreLock, dir_size, is_lost_record, overwrite_record, syncs_so_far,
+    write_file_atomic, write_file_atomic_as,
 };
 pub use error::StoreError;
 pub use ids::{chain_id, short_link_from_bytes};

@@ -15,15 +15,23 @@ use crate::backend::BackendKind;
 /// What replaying one file came to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum FileReport {
-    Matches { commands: usize },
+    Matches {
+        commands: usize,
+    },
     Updated,
     /// The unified diff of the transcript against what the program prints now.
-    Differs { diff: String },
+    Differs {
+        diff: String,
+    },
     /// A transcript for another backend (its `# backends:` line), so that
     /// `replay transcripts/*.txt` replays what this backend can.
-    Skipped { backends: String },
+    Skipped {
+        backends: String,
+    },
     /// The file could not be read, parsed, replayed or rewritten.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 impl FileReport {
@@ -74,8 +82,7 @@ pub fn replay_one(path: &Path, kind: BackendKind, update: bool) -> FileReport {
     if update {
         // A bare file name has an empty parent; the atomic write needs a directory.
         let path = Path::new(".").join(path);
-        return match crate::store::write_file_atomic(&path, replayed.actual.render().as_bytes())
-        {
+        return match crate::store::write_file_atomic(&path, replayed.actual.render().as_bytes()) {
             Ok(()) => FileReport::Updated,
             Err(e) => failed(e.to_string()),
         };
@@ -138,7 +145,10 @@ pub fn replay_command(paths: &[PathBuf], kind: BackendKind, update: bool, jobs: 
             FileReport::Updated => println!("{}: updated", Path::new(".").join(path).display()),
             FileReport::Differs { diff } => print!("{diff}"),
             FileReport::Skipped { backends } => {
-                println!("{}: skipped, a transcript for the {backends} backend", path.display());
+                println!(
+                    "{}: skipped, a transcript for the {backends} backend",
+                    path.display()
+                );
             }
             FileReport::Failed { message } => {
                 eprintln!("dockerlings: replaying {}: {message}", path.display());
@@ -169,16 +179,28 @@ mod tests {
             transcripts.join("lifecycle.txt"),
             transcripts.join("command_language.txt"),
             dir.path().join("missing.txt"),
-            write(dir.path(), "bad.txt", "# backends: sim\n\n$ ps -q\nnot this\n"),
+            write(
+                dir.path(),
+                "bad.txt",
+                "# backends: sim\n\n$ ps -q\nnot this\n",
+            ),
         ];
         let mut seen = Vec::new();
         replay_files(&paths, BackendKind::Sim, false, 4, |p, r| {
-            seen.push((p.file_name().unwrap().to_string_lossy().into_owned(), r.exit_code()));
+            seen.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                r.exit_code(),
+            ));
         });
         let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
-            ["lifecycle.txt", "command_language.txt", "missing.txt", "bad.txt"]
+            [
+                "lifecycle.txt",
+                "command_language.txt",
+                "missing.txt",
+                "bad.txt"
+            ]
         );
         let codes: Vec<i32> = seen.iter().map(|(_, c)| *c).collect();
         assert_eq!(codes, [0, 0, 1, 1], "{seen:?}");
@@ -187,7 +209,11 @@ mod tests {
     #[test]
     fn a_difference_is_a_diff_naming_the_file() {
         let dir = tempfile::tempdir().expect("tmp");
-        let path = write(dir.path(), "t.txt", "# backends: sim\n\n$ ps -q\nnot this\n");
+        let path = write(
+            dir.path(),
+            "t.txt",
+            "# backends: sim\n\n$ ps -q\nnot this\n",
+        );
         match replay_one(&path, BackendKind::Sim, false) {
             FileReport::Differs { diff } => {
                 assert!(diff.contains("-not this"), "{diff}");

@@ -61,6 +61,22 @@ impl Clock {
         }
     }
 
+    /// Moves the clock forward to `t` if it is behind it (never back).
+    pub fn catch_up(&mut self, t: DateTime<Utc>) {
+        let behind = t - self.now();
+        if behind <= Duration::zero() {
+            return;
+        }
+        match self.mode {
+            ClockMode::Logical => self.logical_now += behind,
+            // Whole milliseconds, rounded up: never still behind.
+            ClockMode::Wall => {
+                let part = i64::from(behind.subsec_nanos() % 1_000_000 != 0);
+                self.offset_ms += behind.num_milliseconds() + part;
+            }
+        }
+    }
+
     /// One command has been run: the logical clock moves one second.
     pub fn tick(&mut self) {
         if self.mode == ClockMode::Logical {
@@ -72,6 +88,20 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn catching_up_moves_forward_only() {
+        let mut c = Clock::logical();
+        let later = deterministic_epoch() + Duration::seconds(90);
+        c.catch_up(later);
+        assert_eq!(c.now(), later);
+        c.catch_up(deterministic_epoch());
+        assert_eq!(c.now(), later, "never back");
+        let mut w = Clock::wall();
+        let ahead = Utc::now() + Duration::seconds(30);
+        w.catch_up(ahead);
+        assert!(w.now() >= ahead && w.offset_ms >= 29_000, "{}", w.offset_ms);
+    }
 
     #[test]
     fn logical_clock_ticks_and_advances() {

@@ -61,9 +61,9 @@ fn save(spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
     let bytes = serde_json::to_vec(pf).map_err(|e| RuntimeError::Failed(e.to_string()))?;
     // The simulated process's state is runtime state, as the kernel backend's pid and exit
     // records are: a machine crash ends the process anyway, and the next invocation records
-    // it as exited (255), as Docker does for a container its daemon lost.
-    crate::store::write_file_atomic_as(&path, &bytes, crate::store::Durability::Volatile)
-        .map_err(|e| RuntimeError::Failed(e.to_string()))
+    // it as exited (255), as Docker does for a container its daemon lost. Rewritten in
+    // place: it changes on most commands, and a new inode each time is what costs on disk.
+    crate::store::overwrite_record(&path, &bytes).map_err(|e| RuntimeError::Failed(e.to_string()))
 }
 
 /// Appends output to Docker's json-file log, one object per chunk line.

@@ -158,6 +158,7 @@ impl Engine {
         let deterministic = self.meta.clock.is_logical();
         let on_disk = EngineMeta::load(&self.store, deterministic)?;
         if on_disk.generation != self.seen_generation {
+            self.store.forget_records();
             self.meta = on_disk;
             self.load_containers()?;
             self.seen_generation = self.meta.generation;
@@ -427,3 +428,7 @@ impl Engine {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "shared_root_tests.rs"]
+mod shared_root_tests;

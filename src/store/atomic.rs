@@ -45,6 +45,7 @@ impl Store {
         durability: Durability,
     ) -> StoreResult<()> {
         let tmp = self.tmp_dir().join(self.random_hex(8));
+        self.forget_record(path);
         write_via(&tmp, path, bytes, durability)
     }
 
@@ -250,6 +251,10 @@ mod tests {
         assert_eq!(v["generation"], 7);
         overwrite_record(&path, &vec![b' '; 10_000]).expect("long");
         overwrite_record(&path, b"{}").expect("much shorter");
-        assert_eq!(fs::read(&path).expect("read"), b"{}", "replaced, not padded");
+        assert_eq!(
+            fs::read(&path).expect("read"),
+            b"{}",
+            "replaced, not padded"
+        );
     }
 }

@@ -33,10 +33,13 @@ impl Store {
 
     pub fn image_config_bytes(&self, id: &str) -> StoreResult<Vec<u8>> {
         let path = self.config_path(id);
-        fs::read(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => StoreError::NoSuchImage(id.to_string()),
-            _ => StoreError::io(&path, e),
-        })
+        match self.read_record(&path) {
+            Ok(bytes) => Ok(bytes.as_ref().clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(StoreError::NoSuchImage(id.to_string()))
+            }
+            Err(e) => Err(StoreError::io(&path, e)),
+        }
     }
 
     pub fn image_config(&self, id: &str) -> StoreResult<ImageConfig> {
@@ -102,6 +105,7 @@ impl Store {
             }
         }
         let path = self.config_path(id);
+        self.forget_record(&path);
         fs::remove_file(&path).map_err(|e| StoreError::io(&path, e))?;
         pause_point("rmi:after-config");
         let _ = fs::remove_dir_all(self.metadata_dir(id));

@@ -9,6 +9,7 @@ mod extract;
 mod ids;
 mod images;
 mod layers;
+mod records;
 mod recover;
 mod rwlayer;
 pub mod spread;
@@ -52,6 +53,8 @@ pub struct Store {
     ids: RefCell<ids::IdSource>,
     /// Layer records read, with their layerdb dir's identity (see `Store::layer`).
     layer_cache: RefCell<std::collections::HashMap<String, (layers::DirStamp, LayerInfo)>>,
+    /// Records read before (see `records`).
+    records: RefCell<records::RecordCache>,
 }
 
 impl Store {
@@ -82,6 +85,7 @@ impl Store {
             is_new,
             ids: RefCell::new(ids::IdSource::Random),
             layer_cache: RefCell::default(),
+            records: RefCell::default(),
         };
         store.create_layout()?;
         if is_new {

@@ -1,7 +1,6 @@
 //! repositories.json, in Docker's format:
 //! `{"Repositories":{"busybox":{"busybox:latest":"sha256:…"}}}`.
 use std::collections::BTreeMap;
-use std::fs;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +16,7 @@ struct Repositories {
 impl Store {
     fn read_repositories(&self) -> StoreResult<Repositories> {
         let path = self.repositories_path();
-        let bytes = match fs::read(&path) {
+        let bytes = match self.read_record(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Repositories::default());

@@ -1,0 +1,45 @@
+//! Two processes on one root: what one changes, the other sees at its next command,
+//! although each keeps what it read (containers, tags, image configs) between commands.
+use crate::backend::BackendKind;
+use crate::cli::session::{Session, SessionOptions};
+use crate::cli::start::open_session;
+use crate::render::style::Style;
+
+/// A session with the wall clock: its commands change engine.json only when they change
+/// state, so the test also shows that every change is announced.
+fn session(root: &std::path::Path) -> Session {
+    let opts = SessionOptions {
+        diagrams: false,
+        style: Style::plain(80, false),
+        interactive: false,
+        stdin_free: false,
+    };
+    open_session(root, BackendKind::Sim, false, opts).expect("a session")
+}
+
+fn run(s: &mut Session, line: &str) -> (String, String) {
+    let out = s.feed_line(line);
+    (out.output.stdout, out.output.stderr)
+}
+
+#[test]
+fn tags_and_removed_images_from_another_process_show_at_the_next_command() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut a = session(root.path());
+    let mut b = session(root.path());
+    let images = "images --format '{{.Repository}}:{{.Tag}}'";
+    let (before, _) = run(&mut a, images);
+    assert!(before.contains("alpine:latest"), "{before}");
+    run(&mut a, "inspect --format '{{.Id}}' alpine busybox");
+    run(&mut b, "tag busybox student/box:v1");
+    run(&mut b, "rmi alpine");
+    let (after, _) = run(&mut a, images);
+    assert!(after.contains("student/box:v1"), "{after}");
+    assert!(!after.contains("alpine:latest"), "{after}");
+    let (_, err) = run(&mut a, "inspect alpine");
+    assert!(err.contains("No such object: alpine"), "{err}");
+    // And this process's own changes show at once.
+    run(&mut a, "rmi student/box:v1");
+    let (own, _) = run(&mut a, images);
+    assert!(!own.contains("student/box"), "{own}");
+}

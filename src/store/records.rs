@@ -1,0 +1,43 @@
+//! Small records read again and again within one process: repositories.json, which most
+//! commands read once per image they name, and image configs (content-addressed, so the
+//! bytes for an id never change; only whether the image is still there does).
+//!
+//! Kept until this process changes the file (`write_atomic_as`, `remove_image`) or the
+//! engine sees another process's change (a new generation in engine.json, see
+//! `Engine::begin`): every process changes the store only under the root's lock, and
+//! bumps the generation when it does. The engine's container records rely on the same rule.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::Store;
+
+#[derive(Debug, Default)]
+pub(super) struct RecordCache {
+    files: HashMap<PathBuf, Rc<Vec<u8>>>,
+}
+
+impl Store {
+    /// The bytes of `path`, read from disk the first time.
+    pub(super) fn read_record(&self, path: &Path) -> std::io::Result<Rc<Vec<u8>>> {
+        if let Some(bytes) = self.records.borrow().files.get(path) {
+            return Ok(bytes.clone());
+        }
+        let bytes = Rc::new(std::fs::read(path)?);
+        self.records
+            .borrow_mut()
+            .files
+            .insert(path.to_path_buf(), bytes.clone());
+        Ok(bytes)
+    }
+
+    /// This process changed or removed `path`.
+    pub(super) fn forget_record(&self, path: &Path) {
+        self.records.borrow_mut().files.remove(path);
+    }
+
+    /// Another process may have changed anything: read every record afresh.
+    pub fn forget_records(&self) {
+        self.records.borrow_mut().files.clear();
+    }
+}

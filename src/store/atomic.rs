@@ -122,6 +122,10 @@ impl TmpDir {
 impl Drop for TmpDir {
     fn drop(&mut self) {
         if let Some(path) = self.path.take() {
+            // Mostly its results were renamed out and it is empty: one rmdir.
+            if fs::remove_dir(&path).is_ok() {
+                return;
+            }
             make_writable(&path);
             let _ = fs::remove_dir_all(&path);
         }

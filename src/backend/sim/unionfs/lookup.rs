@@ -97,10 +97,11 @@ impl UnionFs {
             let host = dir.host.join(name);
             let (meta, opaque) = match self.index_of(dir.layer) {
                 Some(index) => {
-                    if index.has_whiteout(parent, name) {
-                        return Ok(found);
-                    }
+                    // As on disk below: the entry first, its whiteout only when absent.
                     let Some(entry) = index.entry(comps) else {
+                        if index.has_whiteout(parent, name) {
+                            return Ok(found);
+                        }
                         continue;
                     };
                     if entry.kernel_whiteout {
@@ -113,12 +114,19 @@ impl UnionFs {
                     (meta, opaque)
                 }
                 None => {
-                    if has_whiteout(&dir.host, name) {
-                        return Ok(found);
-                    }
+                    // The entry first: a layer holding it holds no whiteout for it (the
+                    // simulator removes one when it writes the path again; in a layer
+                    // from a tar, as in Docker's extraction, the file beside its
+                    // whiteout is what shows), so the whiteout is looked for only when
+                    // the entry is absent.
                     let m = match std::fs::symlink_metadata(&host) {
                         Ok(m) => m,
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            if has_whiteout(&dir.host, name) {
+                                return Ok(found);
+                            }
+                            continue;
+                        }
                         Err(e) => return Err(FsError::io(host, e)),
                     };
                     if is_kernel_whiteout(&m) {

@@ -234,3 +234,23 @@ fn a_write_forgets_only_the_lookups_it_can_change() {
     fs.write_file("/", "/etc/group", b"g\n", false).unwrap();
     assert_eq!(fs.read_file("/", "/etc/group").unwrap(), b"g\n");
 }
+
+/// A layer holding a file beside its own whiteout (a tar that says both) shows the file,
+/// as Docker's extraction leaves it: the whiteout hides only what lies below. A whiteout
+/// alone still hides.
+#[test]
+fn a_file_beside_its_whiteout_in_one_layer_shows() {
+    let (t, fs) = fixture();
+    let top = t.path().join("top");
+    std::fs::write(top.join("etc/.wh.motd"), "").unwrap();
+    std::fs::write(top.join("etc/motd"), "from the top layer\n").unwrap();
+    let fs = UnionFs::new(fs.lowers().to_vec(), fs.upper().to_path_buf());
+    assert_eq!(
+        fs.read_file("/", "/etc/motd").unwrap(),
+        b"from the top layer\n"
+    );
+    assert!(matches!(
+        fs.read_file("/", "/etc/group"),
+        Err(FsError::NotFound)
+    ));
+}

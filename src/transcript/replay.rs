@@ -35,9 +35,21 @@ impl Replayed {
 }
 
 pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
+    replay_text_keeping_root(text, kind).map(|(replayed, _root)| replayed)
+}
+
+/// `replay_text`, handing back the temporary root for the caller to remove (when it suits
+/// it: see `replay_files`).
+pub fn replay_text_keeping_root(
+    text: &str,
+    kind: BackendKind,
+) -> Result<(Replayed, tempfile::TempDir), String> {
     let expected = parse_for(text, kind)?;
-    let (_root, mut session) = scratch_session(kind)?;
-    Ok(replay_in(&mut session, expected))
+    let (root, mut session) = scratch_session(kind)?;
+    let replayed = replay_in(&mut session, expected);
+    // The session (its engine, holding the root's lock) goes before the root does.
+    drop(session);
+    Ok((replayed, root))
 }
 
 /// Parses a transcript and checks that it names `kind` on its backends line.

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use super::diff::unified_diff;
 use super::format::Transcript;
-use super::replay::replay_text;
+use super::replay::replay_text_keeping_root;
 use crate::backend::BackendKind;
 
 /// What replaying one file came to.
@@ -56,6 +56,16 @@ pub fn default_jobs(kind: BackendKind) -> usize {
 
 /// Replays one file (and rewrites it with `update` when it differs).
 pub fn replay_one(path: &Path, kind: BackendKind, update: bool) -> FileReport {
+    replay_one_then(path, kind, update, drop)
+}
+
+/// `replay_one`, handing the replay's temporary root to `dispose` instead of removing it.
+fn replay_one_then(
+    path: &Path,
+    kind: BackendKind,
+    update: bool,
+    dispose: impl FnOnce(tempfile::TempDir),
+) -> FileReport {
     let failed = |message: String| FileReport::Failed { message };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -70,8 +80,11 @@ pub fn replay_one(path: &Path, kind: BackendKind, update: bool) -> FileReport {
         Ok(_) => {}
         Err(e) => return failed(e.to_string()),
     }
-    let replayed = match replay_text(&text, kind) {
-        Ok(r) => r,
+    let replayed = match replay_text_keeping_root(&text, kind) {
+        Ok((r, root)) => {
+            dispose(root);
+            r
+        }
         Err(e) => return failed(e),
     };
     if replayed.matches() {
@@ -106,21 +119,34 @@ pub fn replay_files(
 ) {
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, FileReport)>();
+    // Removing a root is mostly waiting for the disk (freed blocks are discarded on this
+    // kind of machine): one thread does it while the others replay on.
+    let (reap, reaper_rx) = mpsc::channel::<tempfile::TempDir>();
     std::thread::scope(|scope| {
+        scope.spawn(move || reaper_rx.into_iter().for_each(drop));
         for _ in 0..jobs.clamp(1, paths.len().max(1)) {
             let tx = tx.clone();
+            let reap = reap.clone();
             let next = &next;
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    if tx.send((i, replay_one(path, kind, update))).is_err() {
+                    let dispose = |root| {
+                        // The reaper is gone only if the scope is ending: remove it here.
+                        if let Err(mpsc::SendError(root)) = reap.send(root) {
+                            drop(root);
+                        }
+                    };
+                    let report = replay_one_then(path, kind, update, dispose);
+                    if tx.send((i, report)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
+        drop(reap);
         let mut waiting = BTreeMap::new();
         let mut due = 0;
         for (i, r) in rx {

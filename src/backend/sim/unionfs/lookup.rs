@@ -94,6 +94,9 @@ impl UnionFs {
             return Ok(found);
         }
         for dir in &parent_chain {
+            if dir.layer == Layer::Upper && self.upper_is_empty() {
+                continue;
+            }
             let host = dir.host.join(name);
             let (meta, opaque) = match self.index_of(dir.layer) {
                 Some(index) => {

@@ -83,6 +83,9 @@ pub struct UnionFs {
     touched: std::cell::RefCell<Vec<Comps>>,
     /// The lowers' in-memory indexes (None for a lower read from disk), found on first use.
     indexes: std::cell::OnceCell<Vec<Option<std::sync::Arc<index::LayerIndex>>>>,
+    /// Whether the upper dir holds nothing (a container that has written nothing yet):
+    /// then no lookup need look in it. Read on first use; false from the first write on.
+    upper_empty: std::cell::Cell<Option<bool>>,
 }
 
 /// Marks a write in progress: lookups bypass the cache, which is emptied when it ends.
@@ -122,7 +125,18 @@ impl UnionFs {
             writes_in_progress: Default::default(),
             touched: Default::default(),
             indexes: Default::default(),
+            upper_empty: Default::default(),
         }
+    }
+
+    /// See `upper_empty`.
+    fn upper_is_empty(&self) -> bool {
+        if let Some(empty) = self.upper_empty.get() {
+            return empty;
+        }
+        let empty = std::fs::read_dir(&self.upper).is_ok_and(|mut d| d.next().is_none());
+        self.upper_empty.set(Some(empty));
+        empty
     }
 
     /// The in-memory index of a read-only layer, when it has one (see `index`).
@@ -137,6 +151,7 @@ impl UnionFs {
     }
 
     pub(super) fn writing(&self) -> WriteGuard<'_> {
+        self.upper_empty.set(Some(false));
         self.writes_in_progress
             .set(self.writes_in_progress.get() + 1);
         WriteGuard(self)
@@ -144,6 +159,7 @@ impl UnionFs {
 
     /// Records a change at `comps` in the upper dir (see `WriteGuard`).
     fn touched(&self, comps: &[String]) {
+        self.upper_empty.set(Some(false));
         if self.writes_in_progress.get() == 0 {
             // A change outside `writing()`: nothing remembered can be trusted.
             self.presence_cache.borrow_mut().clear();

@@ -254,3 +254,18 @@ fn a_file_beside_its_whiteout_in_one_layer_shows() {
         Err(FsError::NotFound)
     ));
 }
+
+/// An empty upper dir is not looked in, until the first write puts something there.
+#[test]
+fn a_lookup_before_the_first_write_does_not_hide_what_the_write_makes() {
+    let (_t, fs) = fixture();
+    assert_eq!(fs.stat("/", "/etc/motd").unwrap().layer, Layer::Lower(1));
+    assert!(matches!(fs.stat("/", "/etc/new"), Err(FsError::NotFound)));
+    fs.write_file("/", "/etc/new", b"n\n", false).unwrap();
+    fs.write_file("/", "/etc/motd", b"m\n", false).unwrap();
+    assert_eq!(fs.stat("/", "/etc/new").unwrap().layer, Layer::Upper);
+    assert_eq!(fs.stat("/", "/etc/motd").unwrap().layer, Layer::Upper);
+    // A fresh view of the same dirs (the next command's) finds the upper dir no longer empty.
+    let again = UnionFs::new(fs.lowers().to_vec(), fs.upper().to_path_buf());
+    assert_eq!(again.read_file("/", "/etc/motd").unwrap(), b"m\n");
+}

@@ -66,6 +66,7 @@ enum Sub {
     /// Replay transcripts, each on a fresh root, and compare; exit 1 and a diff on any
     /// mismatch.
     Replay {
+        /// Transcript files (say, transcripts/*.txt).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Rewrite a transcript with what the program prints now.

@@ -74,6 +74,7 @@ pub(crate) fn extract_layer(
     };
     let mut pending = Pending::default();
     let mut dirs: BTreeMap<PathBuf, (u32, u64)> = BTreeMap::new();
+    let mut tree = Tree::of(diff);
     let mut size = 0u64;
     let io_err = |e: io::Error| StoreError::BadArchive(e.to_string());
     loop {
@@ -140,9 +141,10 @@ pub(crate) fn extract_layer(
             skip(&mut reader, entry_size + padding, split)?;
             continue;
         }
-        prepare_parent(diff, &rel, &name)?;
+        prepare_parent(diff, &rel, &name, &mut tree)?;
         if is_regular && !(whiteout && backend == BackendKind::Linux) {
-            remove_existing(&target, false)?;
+            tree.remove_existing(&rel, &target)?;
+            tree.written.insert(rel.clone());
             let mut file = File::create(&target).map_err(|e| StoreError::io(&target, e))?;
             let copied = copy_payload(&mut reader, entry_size, &mut file)
                 .map_err(|e| StoreError::io(&target, e))?;
@@ -160,14 +162,17 @@ pub(crate) fn extract_layer(
         }
         skip(&mut reader, entry_size + padding, split)?;
         if whiteout && backend == BackendKind::Linux {
+            // It may remove a dir: from here on every path is looked at.
+            tree.forget();
             write_kernel_whiteout(&target)?;
             continue;
         }
         match kind {
             EntryType::Directory => {
-                if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-                    remove_existing(&target, false)?;
+                if !tree.is_dir(&rel, &target) {
+                    tree.remove_existing(&rel, &target)?;
                     fs::create_dir(&target).map_err(|e| StoreError::io(&target, e))?;
+                    tree.made_dir(&rel);
                 }
                 set_owner_and_time(&target, header, mtime)?;
                 dirs.insert(rel.clone(), (mode, mtime));
@@ -175,7 +180,8 @@ pub(crate) fn extract_layer(
             EntryType::Symlink => {
                 let link = link_text(raw_link, &name)?;
                 check_symlink_stays_inside(&rel, &link, &name)?;
-                remove_existing(&target, false)?;
+                tree.remove_existing(&rel, &target)?;
+                tree.written.insert(rel.clone());
                 std::os::unix::fs::symlink(&link, &target)
                     .map_err(|e| StoreError::io(&target, e))?;
                 set_owner_and_time(&target, header, mtime)?;
@@ -183,9 +189,10 @@ pub(crate) fn extract_layer(
             EntryType::Link => {
                 let link = link_text(raw_link, &name)?;
                 let source_rel = normalise(&link)?;
-                check_no_symlink_parents(diff, &source_rel, &name)?;
+                check_no_symlink_parents(diff, &source_rel, &name, &mut tree)?;
                 let source = diff.join(&source_rel);
-                remove_existing(&target, false)?;
+                tree.remove_existing(&rel, &target)?;
+                tree.written.insert(rel.clone());
                 fs::hard_link(&source, &target).map_err(|e| StoreError::io(&source, e))?;
             }
             // Device nodes and fifos are not for a learning sandbox to create.
@@ -304,44 +311,124 @@ fn check_symlink_stays_inside(rel: &Path, target: &str, name: &str) -> StoreResu
 }
 
 /// Create missing parent dirs; refuse to go through a symlink (that is how a tar escapes).
-fn prepare_parent(diff: &Path, rel: &Path, name: &str) -> StoreResult<()> {
+fn prepare_parent(diff: &Path, rel: &Path, name: &str, tree: &mut Tree) -> StoreResult<()> {
     let mut current = diff.to_path_buf();
+    let mut current_rel = PathBuf::new();
     let parents: Vec<_> = rel.components().collect();
     for part in &parents[..parents.len().saturating_sub(1)] {
         current.push(part);
-        match fs::symlink_metadata(&current) {
-            Ok(m) if m.file_type().is_symlink() => {
+        current_rel.push(part);
+        if tree.dirs.contains(&current_rel) {
+            continue;
+        }
+        match tree.lstat(&current_rel, &current) {
+            Some(m) if m.file_type().is_symlink() => {
                 return Err(StoreError::hostile(name, "path goes through a symlink"));
             }
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => return Err(StoreError::hostile(name, "parent is not a directory")),
-            Err(_) => fs::create_dir(&current).map_err(|e| StoreError::io(&current, e))?,
+            Some(m) if m.is_dir() => tree.made_dir(&current_rel),
+            Some(_) => return Err(StoreError::hostile(name, "parent is not a directory")),
+            None => {
+                fs::create_dir(&current).map_err(|e| StoreError::io(&current, e))?;
+                tree.made_dir(&current_rel);
+            }
         }
     }
     Ok(())
 }
 
-fn check_no_symlink_parents(diff: &Path, rel: &Path, name: &str) -> StoreResult<()> {
+fn check_no_symlink_parents(
+    diff: &Path,
+    rel: &Path,
+    name: &str,
+    tree: &mut Tree,
+) -> StoreResult<()> {
     let mut current = diff.to_path_buf();
+    let mut current_rel = PathBuf::new();
     let parts: Vec<_> = rel.components().collect();
     for part in &parts[..parts.len().saturating_sub(1)] {
         current.push(part);
-        if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(StoreError::hostile(name, "hardlink goes through a symlink"));
+        current_rel.push(part);
+        if tree.dirs.contains(&current_rel) {
+            continue;
+        }
+        match tree.lstat(&current_rel, &current) {
+            Some(m) if m.file_type().is_symlink() => {
+                return Err(StoreError::hostile(name, "hardlink goes through a symlink"));
+            }
+            Some(m) if m.is_dir() => tree.made_dir(&current_rel),
+            _ => {}
         }
     }
     Ok(())
 }
 
-fn remove_existing(path: &Path, keep_dir: bool) -> StoreResult<()> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() && !keep_dir => {
-            super::atomic::make_writable(path);
-            fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
+/// What an extraction knows of the tree it writes, to spare a stat or two per entry:
+/// the dirs it made or found to be real dirs (never symlinks), and, when the tree started
+/// empty, which paths exist at all (those it wrote). Whenever an entry removes a dir, all
+/// of that is forgotten and every path is looked at on disk again, so that no path known
+/// as a dir can have become a symlink since.
+struct Tree {
+    dirs: std::collections::HashSet<PathBuf>,
+    written: std::collections::HashSet<PathBuf>,
+    /// The tree started empty and no dir has been removed since: a path not `written`
+    /// does not exist.
+    complete: bool,
+}
+
+impl Tree {
+    fn of(diff: &Path) -> Tree {
+        Tree {
+            dirs: Default::default(),
+            written: Default::default(),
+            complete: fs::read_dir(diff).is_ok_and(|mut d| d.next().is_none()),
         }
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => fs::remove_file(path).map_err(|e| StoreError::io(path, e)),
-        Err(_) => Ok(()),
+    }
+
+    fn made_dir(&mut self, rel: &Path) {
+        self.dirs.insert(rel.to_path_buf());
+        self.written.insert(rel.to_path_buf());
+    }
+
+    fn forget(&mut self) {
+        self.dirs.clear();
+        self.complete = false;
+    }
+
+    /// The entry at `path` (not followed), or None if there is none.
+    fn lstat(&self, rel: &Path, path: &Path) -> Option<fs::Metadata> {
+        if self.complete && !self.written.contains(rel) {
+            return None;
+        }
+        fs::symlink_metadata(path).ok()
+    }
+
+    fn is_dir(&self, rel: &Path, path: &Path) -> bool {
+        self.dirs.contains(rel) || self.lstat(rel, path).is_some_and(|m| m.is_dir())
+    }
+
+    fn remove_existing(&mut self, rel: &Path, path: &Path) -> StoreResult<()> {
+        if self.complete && !self.written.contains(rel) {
+            return Ok(());
+        }
+        if remove_existing(path)? {
+            self.forget();
+        }
+        Ok(())
+    }
+}
+
+/// Removes what is at `path`, a dir with all it holds; true if that was a dir.
+fn remove_existing(path: &Path) -> StoreResult<bool> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            super::atomic::make_writable(path);
+            fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))?;
+            Ok(true)
+        }
+        Ok(_) => fs::remove_file(path)
+            .map(|()| false)
+            .map_err(|e| StoreError::io(path, e)),
+        Err(_) => Ok(false),
     }
 }
 
@@ -386,7 +473,7 @@ fn write_kernel_whiteout(target: &Path) -> StoreResult<()> {
         return set_opaque(dir);
     }
     let hidden = dir.join(&file_name[4..]);
-    remove_existing(&hidden, false)?;
+    remove_existing(&hidden)?;
     use nix::sys::stat::{Mode, SFlag, mknod};
     mknod(&hidden, SFlag::S_IFCHR, Mode::empty(), 0).map_err(|e| StoreError::io(&hidden, e.into()))
 }

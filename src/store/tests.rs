@@ -260,6 +260,11 @@ fn tar_written_by_the_tar_crate_with_long_names_round_trips() {
 
 #[test]
 fn hostile_tars_are_refused_and_leave_nothing_behind() {
+    // The symlinks these tars try to write through point here, never at the host's own
+    // dirs: if the guard ever failed, the write would land in this scratch dir (checked
+    // below), not in /etc of the machine running the tests as root.
+    let outside_dir = tempfile::tempdir().unwrap();
+    let outside = outside_dir.path().to_string_lossy().into_owned();
     let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "dotdot",
@@ -272,8 +277,26 @@ fn hostile_tars_are_refused_and_leave_nothing_behind() {
         (
             "through symlink",
             tar_of(&[
-                entry("etc", EntryType::Symlink, 0o777, Some("/etc"), b""),
+                entry("etc", EntryType::Symlink, 0o777, Some(&outside), b""),
                 entry("etc/passwd", EntryType::Regular, 0o644, None, b"x"),
+            ]),
+        ),
+        (
+            // The dir was made, then replaced by a symlink: what is known of it goes too.
+            "through a dir replaced by a symlink",
+            tar_of(&[
+                entry("etc/", EntryType::Directory, 0o755, None, b""),
+                entry("etc/motd", EntryType::Regular, 0o644, None, b"x"),
+                entry("etc", EntryType::Symlink, 0o777, Some(&outside), b""),
+                entry("etc/passwd", EntryType::Regular, 0o644, None, b"x"),
+            ]),
+        ),
+        (
+            "hardlink through a dir replaced by a symlink",
+            tar_of(&[
+                entry("etc/motd", EntryType::Regular, 0o644, None, b"x"),
+                entry("etc", EntryType::Symlink, 0o777, Some(&outside), b""),
+                entry("p", EntryType::Link, 0o644, Some("etc/secret"), b""),
             ]),
         ),
         (
@@ -297,8 +320,13 @@ fn hostile_tars_are_refused_and_leave_nothing_behind() {
     ];
     for (what, bytes) in cases {
         let (_dir, store) = open_sim();
+        std::fs::write(outside_dir.path().join("secret"), b"s").unwrap();
         let result = store.import_layer(None, bytes.as_slice());
         assert!(result.is_err(), "{what} was accepted");
+        assert!(
+            !outside_dir.path().join("passwd").exists(),
+            "{what} wrote outside the layer"
+        );
         assert_eq!(
             fs::read_dir(store.overlay_root()).unwrap().count(),
             1,

@@ -1,11 +1,13 @@
 //! Small records read again and again within one process: repositories.json, which most
-//! commands read once per image they name, and image configs (content-addressed, so the
-//! bytes for an id never change; only whether the image is still there does).
+//! commands read once per image they name, image configs (content-addressed, so the bytes
+//! for an id never change; only whether the image is still there does), and a container's
+//! layer registration (mount-id, lower: written once at create, removed with it).
 //!
-//! Kept until this process changes the file (`write_atomic_as`, `remove_image`) or the
-//! engine sees another process's change (a new generation in engine.json, see
-//! `Engine::begin`): every process changes the store only under the root's lock, and
-//! bumps the generation when it does. The engine's container records rely on the same rule.
+//! Kept until this process changes or removes the file (`write_atomic_as`, `remove_image`,
+//! `remove_rw_layer`, `recover`) or the engine sees another process's change (a new
+//! generation in engine.json, see `Engine::begin`): every process changes the store only
+//! under the root's lock, and bumps the generation when it does. The engine's container
+//! records rely on the same rule.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -34,6 +36,14 @@ impl Store {
     /// This process changed or removed `path`.
     pub(super) fn forget_record(&self, path: &Path) {
         self.records.borrow_mut().files.remove(path);
+    }
+
+    /// This process removed `dir` and all it held.
+    pub(super) fn forget_records_under(&self, dir: &Path) {
+        self.records
+            .borrow_mut()
+            .files
+            .retain(|path, _| !path.starts_with(dir));
     }
 
     /// Another process may have changed anything: read every record afresh.

@@ -63,6 +63,8 @@ impl Store {
         if entries.is_empty() {
             return Ok(done);
         }
+        // What is cleared below may have been read already (see store/records.rs).
+        self.forget_records();
         for entry in &entries {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with(TXN_PREFIX)

@@ -91,7 +91,12 @@ impl Store {
     /// The container's overlay mount id (overlay2/<mount-id>).
     pub fn rw_layer_id(&self, container_id: &str) -> StoreResult<String> {
         let path = self.mounts_dir(container_id).join("mount-id");
-        match fs::read_to_string(&path) {
+        // Written once when the container is made, removed with it: read once (see
+        // store/records.rs).
+        let read = self
+            .read_record(&path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        match read {
             // An empty id (a volatile registration a crash emptied) must never name
             // overlay2/ itself.
             Ok(s) if is_cache_id(s.trim()) => Ok(s.trim().to_string()),
@@ -138,7 +143,10 @@ impl Store {
         let overlay = self.overlay_root();
         let dir = overlay.join(&mount_id);
         let lower_path = dir.join("lower");
-        let lower = fs::read_to_string(&lower_path).map_err(|e| StoreError::io(&lower_path, e))?;
+        let lower = self
+            .read_record(&lower_path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| StoreError::io(&lower_path, e))?;
         let lower_links: Vec<String> = lower
             .trim()
             .split(':')
@@ -163,6 +171,8 @@ impl Store {
     pub fn remove_rw_layer(&self, container_id: &str) -> StoreResult<()> {
         let mount_id = self.rw_layer_id(container_id)?;
         let overlay = self.overlay_root();
+        self.forget_records_under(&self.mounts_dir(container_id));
+        self.forget_records_under(&overlay.join(&mount_id));
         for id in [format!("{mount_id}-init"), mount_id.clone()] {
             if let Ok(link) = self.layer_link(&id) {
                 let _ = fs::remove_file(overlay.join("l").join(link));
@@ -175,6 +185,7 @@ impl Store {
     /// Removes what is left of a container whose volatile layer registration a crash
     /// emptied: its mounts entry, then every layer dir and short link nobody registers.
     pub fn remove_lost_rw_layer(&self, container_id: &str) -> StoreResult<()> {
+        self.forget_records();
         remove_tree(&self.mounts_dir(container_id))?;
         self.sweep_unregistered()
     }

@@ -87,7 +87,7 @@ fn listing(template: &Path) -> std::io::Result<std::sync::Arc<Listing>> {
 /// Hard-links the template into `dst` (an existing, empty dir): directories made with the
 /// template's modes, files linked, symlinks recreated.
 pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
-    let umask = current_umask();
+    let umask = crate::util::umask::current_umask();
     // The shared trees are linked by absolute path: $TMPDIR may be relative.
     let template_abs = std::fs::canonicalize(template)?;
     for (rel, entry) in listing(template)?.iter() {
@@ -106,23 +106,6 @@ pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The process's umask, read from /proc/self/status (Linux ≥ 4.7). Reading it with umask(2)
-/// would mean setting it, which races with other threads creating files; 022 if unknown.
-fn current_umask() -> u32 {
-    static UMASK: OnceLock<u32> = OnceLock::new();
-    *UMASK.get_or_init(|| {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("Umask:"))
-                    .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
-            })
-            .unwrap_or(0o022)
-    })
 }
 
 #[cfg(test)]

@@ -206,13 +206,22 @@ fn resolve_link(overlay: &Path, link: &str) -> StoreResult<PathBuf> {
 
 fn write_init_layer(dir: &Path, init: &InitFiles) -> StoreResult<()> {
     let diff = dir.join("diff");
+    // Parents first, one mkdir each (every container makes these: no failed tries).
     for d in [
+        dir.to_path_buf(),
+        diff.clone(),
+        diff.join("dev"),
         diff.join("dev/pts"),
         diff.join("dev/shm"),
         diff.join("etc"),
         dir.join("work"),
     ] {
-        fs::create_dir_all(&d).map_err(|e| StoreError::io(&d, e))?;
+        match fs::create_dir(&d) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::io(&d, e));
+            }
+            _ => {}
+        }
     }
     let files: [(&str, String, u32); 5] = [
         (".dockerenv", String::new(), 0o755),
@@ -225,15 +234,32 @@ fn write_init_layer(dir: &Path, init: &InitFiles) -> StoreResult<()> {
             0o644,
         ),
     ];
+    let umask = crate::util::umask::current_umask();
     for (name, content, mode) in files {
         let path = diff.join(name);
-        write(&path, content.as_bytes())?;
-        fs::set_permissions(&path, fs::Permissions::from_mode(mode))
-            .map_err(|e| StoreError::io(&path, e))?;
+        write_with_mode(&path, content.as_bytes(), mode)?;
+        // Created with the mode; only a mask that took bits away needs a chmod.
+        if mode & umask != 0 {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode))
+                .map_err(|e| StoreError::io(&path, e))?;
+        }
     }
     let mtab = diff.join("etc/mtab");
     std::os::unix::fs::symlink("/proc/mounts", &mtab).map_err(|e| StoreError::io(&mtab, e))?;
     write(&dir.join("committed"), b"")
+}
+
+fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> StoreResult<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(mode)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| StoreError::io(path, e))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> StoreResult<()> {

@@ -4,6 +4,7 @@ pub mod humanize;
 pub mod output;
 pub mod stdio;
 pub mod testpoint;
+pub mod umask;
 
 pub use clock::Clock;
 pub use output::Output;

@@ -218,6 +218,11 @@ pub type RtResult<T> = Result<T, RuntimeError>;
 pub trait Runtime {
     fn kind(&self) -> BackendKind;
 
+    /// The engine took the root's lock for a command (true) or released it (false). While
+    /// it is held no other process writes the root, so a backend may keep what it read of
+    /// its own state files until it is released.
+    fn hold(&mut self, _held: bool) {}
+
     /// Prepare the rootfs (mount on the kernel) and start the main process. When `attached`
     /// is given, output produced while starting is also copied there (for attached `run`).
     /// Returns the host pid where there is one.

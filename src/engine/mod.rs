@@ -146,9 +146,11 @@ impl Engine {
         if self.lock.is_none() {
             self.lock = Some(self.store.lock()?);
         }
+        self.runtime.hold(true);
         let result = self.begin_locked();
         if result.is_err() {
             // The command will not run, so its `end` will not come: release the root now.
+            self.runtime.hold(false);
             self.lock = None;
         }
         result
@@ -192,6 +194,7 @@ impl Engine {
             Ok(())
         };
         self.changed = false;
+        self.runtime.hold(false);
         self.lock = None;
         result
     }

@@ -17,6 +17,17 @@ fn session(root: &std::path::Path) -> Session {
     open_session(root, BackendKind::Sim, false, opts).expect("a session")
 }
 
+/// A session with the logical clock, which all sessions on a root share (engine.json).
+fn deterministic(root: &std::path::Path) -> Session {
+    let opts = SessionOptions {
+        diagrams: false,
+        style: Style::plain(80, false),
+        interactive: false,
+        stdin_free: false,
+    };
+    open_session(root, BackendKind::Sim, true, opts).expect("a session")
+}
+
 fn run(s: &mut Session, line: &str) -> (String, String) {
     let out = s.feed_line(line);
     (out.output.stdout, out.output.stderr)
@@ -42,4 +53,33 @@ fn tags_and_removed_images_from_another_process_show_at_the_next_command() {
     run(&mut a, "rmi student/box:v1");
     let (own, _) = run(&mut a, images);
     assert!(!own.contains("student/box"), "{own}");
+}
+
+/// A running container's simulated process moves on whichever process asks: each reads it
+/// afresh at its next command (a backend keeps state only while it holds the lock), so
+/// no output is made twice.
+#[test]
+fn a_process_advanced_by_another_session_is_not_replayed_from_an_older_state() {
+    let ticks = |alternate: bool| {
+        let root = tempfile::tempdir().expect("tmp");
+        let mut a = deterministic(root.path());
+        let mut b = deterministic(root.path());
+        run(
+            &mut a,
+            "run -d --name ticker busybox sh -c 'while :; do echo tick; sleep 1; done'",
+        );
+        for i in 0..6 {
+            let s = if alternate && i % 2 == 1 {
+                &mut b
+            } else {
+                &mut a
+            };
+            run(s, "ps");
+        }
+        let (logs, _) = run(&mut a, "logs ticker");
+        logs.lines().filter(|l| *l == "tick").count()
+    };
+    let (one, two) = (ticks(false), ticks(true));
+    assert!(one > 3, "{one}");
+    assert_eq!(one, two, "one session saw {one} ticks, two sessions {two}");
 }

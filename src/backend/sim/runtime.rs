@@ -30,7 +30,12 @@ struct ProcFile {
 }
 
 #[derive(Debug, Default)]
-pub struct SimRuntime;
+pub struct SimRuntime {
+    /// The process files read or written during the command under way, while the engine
+    /// holds the root's lock (see `Runtime::hold`): nobody else writes them meanwhile, and
+    /// a command reads one several times (start, then every refresh). None between commands.
+    held: std::cell::RefCell<Option<std::collections::HashMap<std::path::PathBuf, ProcFile>>>,
+}
 
 fn proc_path(spec: &LaunchSpec) -> std::path::PathBuf {
     spec.container_dir.join("sim-process.json")
@@ -45,7 +50,7 @@ fn env_pairs(env: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn load(spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
+fn load_from_disk(spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
     let path = proc_path(spec);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
@@ -56,7 +61,7 @@ fn load(spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
     }
 }
 
-fn save(spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
+fn save_to_disk(spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
     let path = proc_path(spec);
     let bytes = serde_json::to_vec(pf).map_err(|e| RuntimeError::Failed(e.to_string()))?;
     // The simulated process's state is runtime state, as the kernel backend's pid and exit
@@ -132,7 +137,7 @@ fn system<'a>(fs: &'a mut UnionFs, spec: &LaunchSpec, now: DateTime<Utc>) -> Sim
 
 impl SimRuntime {
     pub fn new() -> SimRuntime {
-        SimRuntime
+        SimRuntime::default()
     }
 
     /// Runs the main process forward to `until`, logging its output.
@@ -170,9 +175,29 @@ impl SimRuntime {
         }
     }
 
-    fn loaded(spec: &LaunchSpec) -> RtResult<ProcFile> {
-        load(spec)?
+    fn loaded(&self, spec: &LaunchSpec) -> RtResult<ProcFile> {
+        self.load(spec)?
             .ok_or_else(|| RuntimeError::Failed(format!("container {} has no process", spec.id)))
+    }
+
+    fn load(&self, spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
+        let path = proc_path(spec);
+        if let Some(pf) = self.held.borrow().as_ref().and_then(|m| m.get(&path)) {
+            return Ok(Some(pf.clone()));
+        }
+        let pf = load_from_disk(spec)?;
+        if let (Some(held), Some(pf)) = (self.held.borrow_mut().as_mut(), &pf) {
+            held.insert(path, pf.clone());
+        }
+        Ok(pf)
+    }
+
+    fn save(&self, spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
+        save_to_disk(spec, pf)?;
+        if let Some(held) = self.held.borrow_mut().as_mut() {
+            held.insert(proc_path(spec), pf.clone());
+        }
+        Ok(())
     }
 }
 
@@ -206,25 +231,25 @@ impl Runtime for SimRuntime {
         if let ProcState::NotFound { message } = adv.state {
             return Err(RuntimeError::NotRunnable { code: 127, message });
         }
-        save(spec, &pf)?;
+        self.save(spec, &pf)?;
         Ok(None)
     }
 
     fn status(&mut self, spec: &LaunchSpec, clock: &Clock) -> RtResult<ProcStatus> {
-        let mut pf = Self::loaded(spec)?;
+        let mut pf = self.loaded(spec)?;
         if pf.exited.is_none() && !pf.frozen {
             let before = serde_json::to_vec(&pf).ok();
             self.advance(spec, &mut pf, clock.now(), None)?;
             // A process asleep until later is unchanged: no write (the hot path of `ps`).
             if serde_json::to_vec(&pf).ok() != before {
-                save(spec, &pf)?;
+                self.save(spec, &pf)?;
             }
         }
         Ok(Self::status_of(&pf))
     }
 
     fn signal(&mut self, spec: &LaunchSpec, signal: i32, clock: &mut Clock) -> RtResult<()> {
-        let mut pf = Self::loaded(spec)?;
+        let mut pf = self.loaded(spec)?;
         if pf.exited.is_some() {
             return Ok(());
         }
@@ -236,7 +261,7 @@ impl Runtime for SimRuntime {
             }
             SignalOutcome::Handled | SignalOutcome::Ignored => {}
         }
-        save(spec, &pf)
+        self.save(spec, &pf)
     }
 
     fn wait(
@@ -246,7 +271,7 @@ impl Runtime for SimRuntime {
         clock: &mut Clock,
         mut attached: Option<&mut Output>,
     ) -> RtResult<ProcStatus> {
-        let mut pf = Self::loaded(spec)?;
+        let mut pf = self.loaded(spec)?;
         let start = clock.now();
         let deadline = start + timeout.unwrap_or(Duration::seconds(WAIT_HORIZON_SECS));
         if pf.exited.is_none() && !pf.frozen {
@@ -259,7 +284,7 @@ impl Runtime for SimRuntime {
                 }
             }
         }
-        save(spec, &pf)?;
+        self.save(spec, &pf)?;
         // The simulator waited: move the clock to the exit, or to the deadline.
         let waited_until = match pf.exited {
             Some((_, _, at)) if at > start => at,
@@ -274,15 +299,15 @@ impl Runtime for SimRuntime {
     }
 
     fn freeze(&mut self, spec: &LaunchSpec) -> RtResult<()> {
-        let mut pf = Self::loaded(spec)?;
+        let mut pf = self.loaded(spec)?;
         pf.frozen = true;
-        save(spec, &pf)
+        self.save(spec, &pf)
     }
 
     fn thaw(&mut self, spec: &LaunchSpec) -> RtResult<()> {
-        let mut pf = Self::loaded(spec)?;
+        let mut pf = self.loaded(spec)?;
         pf.frozen = false;
-        save(spec, &pf)
+        self.save(spec, &pf)
     }
 
     fn exec(
@@ -344,7 +369,7 @@ impl Runtime for SimRuntime {
         clock: &mut Clock,
         out: &mut Output,
     ) -> RtResult<LineResult> {
-        let mut pf = Self::loaded(spec)?;
+        let mut pf = self.loaded(spec)?;
         let now = clock.now();
         let mut fs = union(spec);
         let mut sys = system(&mut fs, spec, now);
@@ -378,19 +403,19 @@ impl Runtime for SimRuntime {
             }
             _ => None,
         };
-        save(spec, &pf)?;
+        self.save(spec, &pf)?;
         Ok(LineResult { exited })
     }
 
     fn prompt(&mut self, spec: &LaunchSpec) -> RtResult<String> {
-        let pf = Self::loaded(spec)?;
+        let pf = self.loaded(spec)?;
         let mut fs = union(spec);
         let sys = system(&mut fs, spec, Utc::now());
         Ok(pf.process.prompt(&sys))
     }
 
     fn memory(&mut self, spec: &LaunchSpec, _clock: &Clock) -> RtResult<MemoryReading> {
-        let pf = load(spec)?;
+        let pf = self.load(spec)?;
         let usage = match &pf {
             Some(pf) if pf.exited.is_none() => pf.process.resident_bytes(),
             _ => 0,
@@ -406,7 +431,7 @@ impl Runtime for SimRuntime {
     /// PID 1 and its command; pids are the simulator's own numbering (no host pids exist),
     /// and an exec'd process has finished by the time anything could list it.
     fn processes(&mut self, spec: &LaunchSpec) -> RtResult<Vec<crate::backend::ProcRow>> {
-        Self::loaded(spec)?;
+        self.loaded(spec)?;
         Ok(vec![crate::backend::ProcRow {
             uid: "root".to_string(),
             pid: 1,
@@ -426,7 +451,14 @@ impl Runtime for SimRuntime {
         ))
     }
 
+    fn hold(&mut self, held: bool) {
+        *self.held.get_mut() = held.then(Default::default);
+    }
+
     fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
+        if let Some(held) = self.held.get_mut().as_mut() {
+            held.remove(&proc_path(spec));
+        }
         match std::fs::remove_file(proc_path(spec)) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

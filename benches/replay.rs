@@ -70,7 +70,11 @@ fn main() {
     let paths: Vec<PathBuf> = (0..rounds)
         .flat_map(|_| sim_paths.iter().cloned())
         .collect();
-    let default_jobs = default_jobs(BackendKind::Sim);
+    // JOBS=N: compare another number of jobs with the command's default.
+    let default_jobs = std::env::var("JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .unwrap_or_else(|| default_jobs(BackendKind::Sim));
     for jobs in [1, default_jobs] {
         let t0 = Instant::now();
         let cpu0 = cpu_secs();

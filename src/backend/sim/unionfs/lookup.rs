@@ -93,10 +93,12 @@ impl UnionFs {
         if !parent_chain.first().is_some_and(|f| f.meta.is_dir()) {
             return Ok(found);
         }
-        for dir in &parent_chain {
+        for (i, dir) in parent_chain.iter().enumerate() {
             if dir.layer == Layer::Upper && self.upper_is_empty() {
                 continue;
             }
+            // Whether a dir here is opaque matters only if a layer below could add to it.
+            let more_below = i + 1 < parent_chain.len();
             let host = dir.host.join(name);
             let (meta, opaque) = match self.index_of(dir.layer) {
                 Some(index) => {
@@ -137,7 +139,7 @@ impl UnionFs {
                     }
                     (
                         Meta::of(&m, None),
-                        m.is_dir() && opaque_on_disk(dir.layer, &host),
+                        m.is_dir() && more_below && opaque_on_disk(dir.layer, &host),
                     )
                 }
             };

@@ -3,19 +3,11 @@
 use std::path::Path;
 
 use crate::backend::BackendKind;
-use crate::cli::session::{Session, SessionOptions};
-use crate::cli::start::open_session;
-use crate::render::style::Style;
+use crate::cli::session::Session;
 use crate::store::syncs_so_far;
 
 fn session(root: &Path) -> Session {
-    let opts = SessionOptions {
-        diagrams: false,
-        style: Style::plain(80, false),
-        interactive: false,
-        stdin_free: false,
-    };
-    open_session(root, BackendKind::Sim, true, opts).expect("a session")
+    crate::engine::test_session::session(root, true)
 }
 
 /// Runs `line`; its stdout, and how many fsyncs it made.

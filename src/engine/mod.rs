@@ -435,3 +435,5 @@ impl Engine {
 #[cfg(test)]
 #[path = "shared_root_tests.rs"]
 mod shared_root_tests;
+#[cfg(test)]
+mod test_session;

@@ -1,31 +1,16 @@
 //! Two processes on one root: what one changes, the other sees at its next command,
 //! although each keeps what it read (containers, tags, image configs) between commands.
-use crate::backend::BackendKind;
-use crate::cli::session::{Session, SessionOptions};
-use crate::cli::start::open_session;
-use crate::render::style::Style;
+use crate::cli::session::Session;
 
-/// A session with the wall clock: its commands change engine.json only when they change
-/// state, so the test also shows that every change is announced.
+/// The wall clock: its commands change engine.json only when they change state, so the
+/// test also shows that every change is announced.
 fn session(root: &std::path::Path) -> Session {
-    let opts = SessionOptions {
-        diagrams: false,
-        style: Style::plain(80, false),
-        interactive: false,
-        stdin_free: false,
-    };
-    open_session(root, BackendKind::Sim, false, opts).expect("a session")
+    super::test_session::session(root, false)
 }
 
-/// A session with the logical clock, which all sessions on a root share (engine.json).
+/// The logical clock, which all sessions on a root share (engine.json).
 fn deterministic(root: &std::path::Path) -> Session {
-    let opts = SessionOptions {
-        diagrams: false,
-        style: Style::plain(80, false),
-        interactive: false,
-        stdin_free: false,
-    };
-    open_session(root, BackendKind::Sim, true, opts).expect("a session")
+    super::test_session::session(root, true)
 }
 
 fn run(s: &mut Session, line: &str) -> (String, String) {

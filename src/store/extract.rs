@@ -312,28 +312,7 @@ fn check_symlink_stays_inside(rel: &Path, target: &str, name: &str) -> StoreResu
 
 /// Create missing parent dirs; refuse to go through a symlink (that is how a tar escapes).
 fn prepare_parent(diff: &Path, rel: &Path, name: &str, tree: &mut Tree) -> StoreResult<()> {
-    let mut current = diff.to_path_buf();
-    let mut current_rel = PathBuf::new();
-    let parents: Vec<_> = rel.components().collect();
-    for part in &parents[..parents.len().saturating_sub(1)] {
-        current.push(part);
-        current_rel.push(part);
-        if tree.dirs.contains(&current_rel) {
-            continue;
-        }
-        match tree.lstat(&current_rel, &current) {
-            Some(m) if m.file_type().is_symlink() => {
-                return Err(StoreError::hostile(name, "path goes through a symlink"));
-            }
-            Some(m) if m.is_dir() => tree.made_dir(&current_rel),
-            Some(_) => return Err(StoreError::hostile(name, "parent is not a directory")),
-            None => {
-                fs::create_dir(&current).map_err(|e| StoreError::io(&current, e))?;
-                tree.made_dir(&current_rel);
-            }
-        }
-    }
-    Ok(())
+    walk_parents(diff, rel, name, tree, Parents::MakeMissing)
 }
 
 fn check_no_symlink_parents(
@@ -341,6 +320,26 @@ fn check_no_symlink_parents(
     rel: &Path,
     name: &str,
     tree: &mut Tree,
+) -> StoreResult<()> {
+    walk_parents(diff, rel, name, tree, Parents::CheckOnly)
+}
+
+#[derive(PartialEq)]
+enum Parents {
+    /// For an entry to be written: missing parents are made, a non-dir one is refused.
+    MakeMissing,
+    /// For a hardlink's source: only a symlink on the way is refused.
+    CheckOnly,
+}
+
+/// Goes down `rel`'s parents inside `diff`, refusing any that is a symlink (that is how a
+/// tar escapes its layer).
+fn walk_parents(
+    diff: &Path,
+    rel: &Path,
+    name: &str,
+    tree: &mut Tree,
+    how: Parents,
 ) -> StoreResult<()> {
     let mut current = diff.to_path_buf();
     let mut current_rel = PathBuf::new();
@@ -353,9 +352,20 @@ fn check_no_symlink_parents(
         }
         match tree.lstat(&current_rel, &current) {
             Some(m) if m.file_type().is_symlink() => {
-                return Err(StoreError::hostile(name, "hardlink goes through a symlink"));
+                let why = match how {
+                    Parents::MakeMissing => "path goes through a symlink",
+                    Parents::CheckOnly => "hardlink goes through a symlink",
+                };
+                return Err(StoreError::hostile(name, why));
             }
             Some(m) if m.is_dir() => tree.made_dir(&current_rel),
+            Some(_) if how == Parents::MakeMissing => {
+                return Err(StoreError::hostile(name, "parent is not a directory"));
+            }
+            None if how == Parents::MakeMissing => {
+                fs::create_dir(&current).map_err(|e| StoreError::io(&current, e))?;
+                tree.made_dir(&current_rel);
+            }
             _ => {}
         }
     }

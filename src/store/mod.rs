@@ -101,8 +101,13 @@ impl Store {
     }
 
     fn create_layout(&self) -> StoreResult<()> {
-        // tmp/ gets the flag last: once it has it, a start-up asks one ioctl, not six.
-        let spread = !spread::spreads_subdirs(&self.tmp_dir());
+        // tmp/ gets the flag last: once it has it, a start-up asks one ioctl, not six. A
+        // filesystem without the flag (tmpfs) is asked once too. A new root has no tmp/
+        // yet: its own dir tells.
+        let spread = match spread::topdir_flag(&self.tmp_dir()) {
+            Some(set) => !set,
+            None => !self.tmp_dir().exists() && spread::topdir_flag(&self.root).is_some(),
+        };
         if spread {
             // Before the layout exists, so that its own dirs are spread too (spread.rs).
             spread::spread_subdirs(&self.root);

@@ -32,13 +32,17 @@ pub fn spread_subdirs(dir: &Path) {
     }
 }
 
-/// Whether `dir` has the flag (tests).
+/// Whether `dir` has the flag.
 pub fn spreads_subdirs(dir: &Path) -> bool {
-    let Ok(handle) = std::fs::File::open(dir) else {
-        return false;
-    };
+    topdir_flag(dir) == Some(true)
+}
+
+/// Whether `dir` has the flag; None when it cannot be told (no such dir, or a
+/// filesystem without inode flags: then there is nothing to set either).
+pub fn topdir_flag(dir: &Path) -> Option<bool> {
+    let handle = std::fs::File::open(dir).ok()?;
     let mut flags: libc::c_long = 0;
     // SAFETY: as above, read-only.
     let read = unsafe { libc::ioctl(handle.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) };
-    read == 0 && flags & FS_TOPDIR_FL != 0
+    (read == 0).then_some(flags & FS_TOPDIR_FL != 0)
 }

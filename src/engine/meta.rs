@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::container::Container;
 use super::error::{EngineError, EngineResult};
-use crate::store::Store;
+use crate::store::{HeldRecord, Store};
 use crate::util::Clock;
 use crate::util::clock::ClockMode;
 
@@ -38,10 +38,13 @@ impl EngineMeta {
 
     /// Loads the record; the clock mode always follows this invocation's `--deterministic`,
     /// while the logical time and the counter continue from the previous invocation.
-    pub fn load(store: &Store, deterministic: bool) -> EngineResult<EngineMeta> {
-        let path = store.root().join(FILE);
-        let mut meta = match std::fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<EngineMeta>(&bytes) {
+    pub fn load(
+        store: &Store,
+        record: &mut HeldRecord,
+        deterministic: bool,
+    ) -> EngineResult<EngineMeta> {
+        let mut meta = match record.read()? {
+            Some(bytes) => match serde_json::from_slice::<EngineMeta>(&bytes) {
                 Ok(meta) => meta,
                 // Written without fsync (see `Engine::end`), then emptied
                 // (or, without a journal, filled with stale blocks) by a machine crash:
@@ -55,10 +58,7 @@ impl EngineMeta {
                     ..EngineMeta::default_for(deterministic)
                 },
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                EngineMeta::default_for(deterministic)
-            }
-            Err(e) => return Err(EngineError::io(&path, e)),
+            None => EngineMeta::default_for(deterministic),
         };
         meta.clock.mode = if deterministic {
             ClockMode::Logical
@@ -68,14 +68,18 @@ impl EngineMeta {
         Ok(meta)
     }
 
+    /// engine.json under `root`, to be kept open (see `HeldRecord`).
+    pub fn record(root: &std::path::Path) -> HeldRecord {
+        HeldRecord::new(&root.join(FILE))
+    }
+
     /// Rewrites engine.json in place, unsynced (see `Engine::end`).
-    pub fn save(&self, store: &Store) -> EngineResult<()> {
-        let path = store.root().join(FILE);
+    pub fn save(&self, store: &Store, record: &mut HeldRecord) -> EngineResult<()> {
         let bytes = serde_json::to_vec(self).map_err(|e| EngineError::Corrupt {
-            path: path.clone(),
+            path: store.root().join(FILE),
             message: e.to_string(),
         })?;
-        crate::store::overwrite_record(&path, &bytes)?;
+        record.write(&bytes)?;
         Ok(())
     }
 

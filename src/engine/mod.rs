@@ -72,6 +72,8 @@ pub struct Engine {
     seen_generation: u64,
     /// This command changed engine.json.
     changed: bool,
+    /// engine.json, kept open between commands.
+    meta_record: crate::store::HeldRecord,
     /// Containers' rootfs plans, read once: a container's layers are fixed at create, and
     /// every command asks for the live ones' (`refresh_all`). Cleared when the containers
     /// are reloaded; a container's goes when it is removed.
@@ -90,6 +92,7 @@ impl Engine {
             // Cache ids, short links and temporary names follow the seed too.
             store.set_deterministic_seed(Some("dockerlings".to_string()));
         }
+        let meta_record = EngineMeta::record(store.root());
         let mut engine = Engine {
             store,
             runtime,
@@ -98,6 +101,7 @@ impl Engine {
             lock: None,
             seen_generation: u64::MAX,
             changed: false,
+            meta_record,
             rootfs_plans: Default::default(),
         };
         engine.begin()?;
@@ -158,7 +162,7 @@ impl Engine {
 
     fn begin_locked(&mut self) -> EngineResult<()> {
         let deterministic = self.meta.clock.is_logical();
-        let on_disk = EngineMeta::load(&self.store, deterministic)?;
+        let on_disk = EngineMeta::load(&self.store, &mut self.meta_record, deterministic)?;
         if on_disk.generation != self.seen_generation {
             self.store.forget_records();
             self.meta = on_disk;
@@ -189,7 +193,7 @@ impl Engine {
         let result = if self.changed {
             self.meta.generation = self.meta.generation.wrapping_add(1);
             self.seen_generation = self.meta.generation;
-            self.meta.save(&self.store)
+            self.meta.save(&self.store, &mut self.meta_record)
         } else {
             Ok(())
         };

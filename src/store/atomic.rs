@@ -169,15 +169,23 @@ pub fn overwrite_record(path: &Path, bytes: &[u8]) -> StoreResult<()> {
         .open(path)
         .map_err(io)?;
     let old_len = usize::try_from(file.metadata().map_err(io)?.len()).unwrap_or(usize::MAX);
-    if old_len > bytes.len().saturating_add(4096) {
+    if old_len > bytes.len().saturating_add(PAD_LIMIT) {
         // Past a page of padding, replace the file instead: smaller again, and atomic.
         drop(file);
         return write_file_atomic_as(path, bytes, Durability::Volatile);
     }
-    let mut padded = bytes.to_vec();
-    padded.resize(old_len.max(bytes.len()), b' ');
-    file.write_all_at(&padded, 0).map_err(io)?;
+    file.write_all_at(&padded(bytes, old_len), 0).map_err(io)?;
     Ok(())
+}
+
+/// How much shorter than its file a record rewritten in place may be (the rest is spaces).
+pub(crate) const PAD_LIMIT: usize = 4096;
+
+/// `bytes`, followed by spaces up to `len` if shorter.
+pub(crate) fn padded(bytes: &[u8], len: usize) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    out.resize(len.max(bytes.len()), b' ');
+    out
 }
 
 /// Atomic replace for files outside a store's tmp/ (a transcript, a process record): the

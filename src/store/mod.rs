@@ -6,6 +6,7 @@
 mod atomic;
 mod error;
 mod extract;
+mod held_record;
 mod ids;
 mod images;
 mod layers;
@@ -28,6 +29,7 @@ pub use atomic::{
     write_file_atomic, write_file_atomic_as,
 };
 pub use error::StoreError;
+pub use held_record::HeldRecord;
 pub use ids::{chain_id, short_link_from_bytes};
 pub use layers::{LayerInfo, is_layer_dir};
 pub use recover::{Recovered, Txn};

@@ -110,10 +110,10 @@ impl Store {
             Some(set) => !set,
             None => !self.tmp_dir().exists() && spread::topdir_flag(&self.root).is_some(),
         };
-        if spread {
-            // Before the layout exists, so that its own dirs are spread too (spread.rs).
-            spread::spread_subdirs(&self.root);
-        }
+        // Before the layout exists, so that its own dirs are spread too (spread.rs). A
+        // filesystem that refuses the flag (tmpfs reads inode flags but has not this one)
+        // is not asked again for the other dirs.
+        let spread = spread && spread::spread_subdirs(&self.root);
         for dir in [
             self.overlay_root().join("l"),
             self.imagedb().join("content/sha256"),
@@ -123,7 +123,10 @@ impl Store {
             self.root.join("containers"),
             self.tmp_dir(),
         ] {
-            fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+            // One stat for a dir that is there (every start-up but the first).
+            if !dir.is_dir() {
+                fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+            }
         }
         let churning = [
             self.overlay_root(),

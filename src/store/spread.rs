@@ -15,20 +15,25 @@ use std::path::Path;
 const FS_TOPDIR_FL: libc::c_long = 0x0002_0000;
 
 /// Sets the flag on `dir` if it is not set; any failure leaves the directory as it was.
-pub fn spread_subdirs(dir: &Path) {
+/// Whether `dir` has the flag now (false on a filesystem without it, such as tmpfs, which
+/// reads inode flags but refuses this one).
+pub fn spread_subdirs(dir: &Path) -> bool {
     let Ok(handle) = std::fs::File::open(dir) else {
-        return;
+        return false;
     };
     let fd = handle.as_raw_fd();
     let mut flags: libc::c_long = 0;
     // SAFETY: FS_IOC_GETFLAGS / SETFLAGS read or write one long through the pointer, on a
     // directory fd we hold open.
     unsafe {
-        if libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags) != 0 || flags & FS_TOPDIR_FL != 0 {
-            return;
+        if libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags) != 0 {
+            return false;
+        }
+        if flags & FS_TOPDIR_FL != 0 {
+            return true;
         }
         flags |= FS_TOPDIR_FL;
-        libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags);
+        libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags) == 0
     }
 }
 

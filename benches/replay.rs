@@ -85,14 +85,15 @@ fn main() {
         let cpu = cpu_secs() - cpu0;
         let total = total_commands(commands, rounds);
         println!(
-            "replay, {jobs} at a time: {total} commands on {} fresh roots in {secs:.3} s = {:.0} commands/s; {:.0} per CPU second (TMPDIR={})",
+            "replay, {jobs} at a time: {total} commands, {} replays in {secs:.3} s = {:.0} commands/s; {:.0} per CPU second (TMPDIR={})",
             paths.len(),
             total as f64 / secs,
             total as f64 / cpu.max(1e-9),
             std::env::var("TMPDIR").unwrap_or_else(|_| "/tmp".into())
         );
     }
-    // How much of one replay is making its fresh root (and removing it).
+    // What a fresh root costs (`replay` of one file makes one; of several, one per worker,
+    // reset between replays).
     let t1 = Instant::now();
     for _ in 0..paths.len() {
         let _ = dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");

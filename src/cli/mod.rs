@@ -10,5 +10,6 @@ pub mod session;
 pub mod start;
 pub mod table;
 mod template_clone;
+pub mod template_reset;
 
 pub use session::{LineOutcome, Session, SessionOptions};

@@ -171,10 +171,57 @@ fn fresh_sim_root(dir: &std::path::Path) -> Result<(), String> {
         return Ok(());
     }
     std::fs::create_dir(dir.join("tmp")).map_err(|e| e.to_string())?;
+    write_fresh_engine_record(dir)
+}
+
+/// engine.json of a root whose base images are installed and whose clock has not started.
+fn write_fresh_engine_record(dir: &std::path::Path) -> Result<(), String> {
     let mut meta = crate::engine::meta::EngineMeta::default_for(true);
     meta.base_images_installed = true;
     let bytes = serde_json::to_vec(&meta).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("engine.json"), bytes).map_err(|e| e.to_string())
+}
+
+/// A scratch session on `used`, a simulator scratch root a finished replay leaves: renamed
+/// and reset to a fresh clone of the template (cli::template_reset). On failure the root
+/// is removed and the error returned: the caller makes a fresh one.
+pub fn reused_scratch_session(used: PathBuf) -> Result<(PathBuf, Session), String> {
+    let fail = |root: &std::path::Path, e: String| {
+        remove_scratch_root(root);
+        e
+    };
+    let Some(template) = sim_template() else {
+        return Err(fail(&used, "no template root".into()));
+    };
+    let root = match super::template_reset::rename_fresh(&used) {
+        Ok(r) => r,
+        Err(e) => return Err(fail(&used, e.to_string())),
+    };
+    let reset = super::template_reset::reset_to_template(template, &root)
+        .map_err(|e| e.to_string())
+        .and_then(|()| write_fresh_engine_record(&root));
+    if let Err(e) = reset {
+        return Err(fail(&root, e));
+    }
+    match open_session(&root, BackendKind::Sim, true, scratch_options()) {
+        Ok(session) => Ok((root, session)),
+        Err(e) => Err(fail(&root, e.to_string())),
+    }
+}
+
+/// Removes a scratch root (its layers may hold read-only dirs).
+pub fn remove_scratch_root(root: &std::path::Path) {
+    crate::store::make_writable(root);
+    let _ = std::fs::remove_dir_all(root);
+}
+
+fn scratch_options() -> SessionOptions {
+    SessionOptions {
+        diagrams: false,
+        style: Style::plain(80, false),
+        interactive: false,
+        stdin_free: false,
+    }
 }
 
 /// A fresh session on a temporary root, as `replay` and the tests use it: deterministic,
@@ -189,13 +236,8 @@ pub fn scratch_session(kind: BackendKind) -> Result<(tempfile::TempDir, Session)
         crate::store::spread::spread_subdirs(dir.path());
         fresh_sim_root(dir.path())?;
     }
-    let opts = SessionOptions {
-        diagrams: false,
-        style: Style::plain(80, false),
-        interactive: false,
-        stdin_free: false,
-    };
-    let session = open_session(dir.path(), kind, true, opts).map_err(|e| e.to_string())?;
+    let session =
+        open_session(dir.path(), kind, true, scratch_options()).map_err(|e| e.to_string())?;
     Ok((dir, session))
 }
 

@@ -16,14 +16,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 /// Top-level entries that belong to one root and are never cloned.
-const PER_ROOT: [&str; 4] = ["lock", "engine.json", "tmp", "complete"];
+pub(super) const PER_ROOT: [&str; 4] = ["lock", "engine.json", "tmp", "complete"];
 
 #[derive(Debug, Clone)]
-enum Entry {
+pub(super) enum Entry {
     Dir {
         mode: u32,
     },
-    File,
+    /// A file, hard-linked: the template's inode.
+    File {
+        ino: u64,
+    },
     Symlink {
         target: PathBuf,
     },
@@ -32,7 +35,7 @@ enum Entry {
 }
 
 /// The template's tree, parents before children, as paths relative to its root.
-type Listing = Vec<(PathBuf, Entry)>;
+pub(super) type Listing = Vec<(PathBuf, Entry)>;
 
 fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
     let mut entries: Vec<std::fs::DirEntry> =
@@ -55,7 +58,8 @@ fn list(root: &Path, rel: &Path, out: &mut Listing) -> std::io::Result<()> {
             let target = std::fs::read_link(entry.path())?;
             out.push((path, Entry::Symlink { target }));
         } else {
-            out.push((path, Entry::File));
+            use std::os::unix::fs::DirEntryExt;
+            out.push((path, Entry::File { ino: entry.ino() }));
         }
     }
     Ok(())
@@ -66,44 +70,56 @@ fn is_shared(rel: &Path) -> bool {
     crate::store::is_layer_dir(rel)
 }
 
-/// The listing of `template`, made on first use and kept for the process.
-fn listing(template: &Path) -> std::io::Result<std::sync::Arc<Listing>> {
-    type Cache = Mutex<Option<(PathBuf, std::sync::Arc<Listing>)>>;
+/// The listing of `template`, made on first use and kept for the process, with the
+/// template's absolute path (the shared trees are linked by it: $TMPDIR may be relative).
+pub(super) fn listing(template: &Path) -> std::io::Result<(std::sync::Arc<Listing>, PathBuf)> {
+    type Cache = Mutex<Option<(PathBuf, std::sync::Arc<Listing>, PathBuf)>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(None));
     let mut guard = cache.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((path, l)) = guard.as_ref()
+    if let Some((path, l, abs)) = guard.as_ref()
         && path == template
     {
-        return Ok(l.clone());
+        return Ok((l.clone(), abs.clone()));
     }
     let mut l = Vec::new();
     list(template, Path::new(""), &mut l)?;
     let l = std::sync::Arc::new(l);
-    *guard = Some((template.to_path_buf(), l.clone()));
-    Ok(l)
+    let abs = std::fs::canonicalize(template)?;
+    *guard = Some((template.to_path_buf(), l.clone(), abs.clone()));
+    Ok((l, abs))
 }
 
 /// Hard-links the template into `dst` (an existing, empty dir): directories made with the
 /// template's modes, files linked, symlinks recreated.
 pub fn clone_template(template: &Path, dst: &Path) -> std::io::Result<()> {
-    let umask = crate::util::umask::current_umask();
-    // The shared trees are linked by absolute path: $TMPDIR may be relative.
-    let template_abs = std::fs::canonicalize(template)?;
-    for (rel, entry) in listing(template)?.iter() {
-        let to = dst.join(rel);
-        match entry {
-            Entry::Dir { mode } => {
-                std::fs::DirBuilder::new().mode(*mode).create(&to)?;
-                // mkdir applies the umask; put back what it took away.
-                if mode & umask != 0 {
-                    std::fs::set_permissions(&to, std::fs::Permissions::from_mode(*mode))?;
-                }
+    let (listing, template_abs) = listing(template)?;
+    for (rel, entry) in listing.iter() {
+        make_entry(template, &template_abs, dst, rel, entry)?;
+    }
+    Ok(())
+}
+
+/// Makes one listed entry at `dst/rel` as the clone has it.
+pub(super) fn make_entry(
+    template: &Path,
+    template_abs: &Path,
+    dst: &Path,
+    rel: &Path,
+    entry: &Entry,
+) -> std::io::Result<()> {
+    let to = dst.join(rel);
+    match entry {
+        Entry::Dir { mode } => {
+            std::fs::DirBuilder::new().mode(*mode).create(&to)?;
+            // mkdir applies the umask; put back what it took away.
+            if mode & crate::util::umask::current_umask() != 0 {
+                std::fs::set_permissions(&to, std::fs::Permissions::from_mode(*mode))?;
             }
-            Entry::File => std::fs::hard_link(template.join(rel), &to)?,
-            Entry::Symlink { target } => std::os::unix::fs::symlink(target, &to)?,
-            Entry::Shared => std::os::unix::fs::symlink(template_abs.join(rel), &to)?,
         }
+        Entry::File { .. } => std::fs::hard_link(template.join(rel), &to)?,
+        Entry::Symlink { target } => std::os::unix::fs::symlink(target, &to)?,
+        Entry::Shared => std::os::unix::fs::symlink(template_abs.join(rel), &to)?,
     }
     Ok(())
 }

@@ -4,7 +4,8 @@ use super::format::{Block, Transcript};
 use super::kernel::{redact_kernel, sim_base_ids, store_base_ids};
 use crate::backend::BackendKind;
 use crate::cli::session::Session;
-use crate::cli::start::scratch_session;
+use crate::cli::start::{remove_scratch_root, reused_scratch_session, scratch_session};
+use std::path::PathBuf;
 
 /// What a transcript shows for the replay's temporary root directory.
 pub const ROOT_PLACEHOLDER: &str = "<root>";
@@ -35,21 +36,42 @@ impl Replayed {
 }
 
 pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
-    replay_text_keeping_root(text, kind).map(|(replayed, _root)| replayed)
+    let expected = parse_for(text, kind)?;
+    let (_root, mut session) = scratch_session(kind)?;
+    Ok(replay_in(&mut session, expected))
 }
 
-/// `replay_text`, handing back the temporary root for the caller to remove (when it suits
-/// it: see `replay_files`).
-pub fn replay_text_keeping_root(
+/// `replay_text` on `used`, a simulator scratch root an earlier replay left (reset to a
+/// fresh clone first, see cli::template_reset), or on a fresh root; hands back the root
+/// for the next replay or for the caller to remove (when it suits it: see `replay_files`).
+pub fn replay_text_reusing(
     text: &str,
     kind: BackendKind,
-) -> Result<(Replayed, tempfile::TempDir), String> {
-    let expected = parse_for(text, kind)?;
-    let (root, mut session) = scratch_session(kind)?;
+    used: Option<PathBuf>,
+) -> (Result<Replayed, String>, Option<PathBuf>) {
+    let expected = match parse_for(text, kind) {
+        Ok(e) => e,
+        Err(e) => return (Err(e), used),
+    };
+    let reused = match used {
+        Some(root) if kind == BackendKind::Sim => reused_scratch_session(root).ok(),
+        Some(root) => {
+            remove_scratch_root(&root);
+            None
+        }
+        None => None,
+    };
+    let (root, mut session) = match reused {
+        Some(r) => r,
+        None => match scratch_session(kind) {
+            Ok((dir, session)) => (dir.keep(), session),
+            Err(e) => return (Err(e), None),
+        },
+    };
     let replayed = replay_in(&mut session, expected);
     // The session (its engine, holding the root's lock) goes before the root does.
     drop(session);
-    Ok((replayed, root))
+    (Ok(replayed), Some(root))
 }
 
 /// Parses a transcript and checks that it names `kind` on its backends line.

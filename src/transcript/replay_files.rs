@@ -1,7 +1,9 @@
-//! `replay FILE...`: several transcripts, each on a fresh root of its own. The roots share
-//! nothing, so on the simulator they replay side by side, one per core; a course author's
-//! `replay transcripts/*.txt` then takes the time of the slowest core's share, not of
-//! the sum. Reports come out in the order the files were given, whatever order they finish.
+//! `replay FILE...`: several transcripts, each on a root of its own that starts as a fresh
+//! one. The roots share nothing, so on the simulator they replay side by side, one worker
+//! per core; a course author's `replay transcripts/*.txt` then takes the time of the
+//! slowest core's share, not of the sum. A worker resets the root its last replay used
+//! instead of making a new one (cli::template_reset). Reports come out in the order the
+//! files were given, whatever order they finish.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,8 +11,9 @@ use std::sync::mpsc;
 
 use super::diff::unified_diff;
 use super::format::Transcript;
-use super::replay::replay_text_keeping_root;
+use super::replay::replay_text_reusing;
 use crate::backend::BackendKind;
+use crate::cli::start::remove_scratch_root;
 
 /// What replaying one file came to.
 #[derive(Debug, PartialEq, Eq)]
@@ -56,15 +59,31 @@ pub fn default_jobs(kind: BackendKind) -> usize {
 
 /// Replays one file (and rewrites it with `update` when it differs).
 pub fn replay_one(path: &Path, kind: BackendKind, update: bool) -> FileReport {
-    replay_one_then(path, kind, update, drop)
+    let (report, root) = replay_one_reusing(path, kind, update, None);
+    if let Some(root) = root {
+        remove_scratch_root(&root);
+    }
+    report
 }
 
-/// `replay_one`, handing the replay's temporary root to `dispose` instead of removing it.
-fn replay_one_then(
+/// `replay_one` on `used`, a scratch root an earlier replay left (see
+/// `replay_text_reusing`); hands back the root it used.
+fn replay_one_reusing(
     path: &Path,
     kind: BackendKind,
     update: bool,
-    dispose: impl FnOnce(tempfile::TempDir),
+    used: Option<PathBuf>,
+) -> (FileReport, Option<PathBuf>) {
+    let mut root = used;
+    let report = replay_report(path, kind, update, &mut root);
+    (report, root)
+}
+
+fn replay_report(
+    path: &Path,
+    kind: BackendKind,
+    update: bool,
+    root: &mut Option<PathBuf>,
 ) -> FileReport {
     let failed = |message: String| FileReport::Failed { message };
     let text = match std::fs::read_to_string(path) {
@@ -80,11 +99,10 @@ fn replay_one_then(
         Ok(_) => {}
         Err(e) => return failed(e.to_string()),
     }
-    let replayed = match replay_text_keeping_root(&text, kind) {
-        Ok((r, root)) => {
-            dispose(root);
-            r
-        }
+    let (replayed, used) = replay_text_reusing(&text, kind, root.take());
+    *root = used;
+    let replayed = match replayed {
+        Ok(r) => r,
         Err(e) => return failed(e),
     };
     if replayed.matches() {
@@ -119,34 +137,30 @@ pub fn replay_files(
 ) {
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, FileReport)>();
-    // Removing a root is mostly waiting for the disk (freed blocks are discarded on this
-    // kind of machine): one thread does it while the others replay on.
-    let (reap, reaper_rx) = mpsc::channel::<tempfile::TempDir>();
     std::thread::scope(|scope| {
-        scope.spawn(move || reaper_rx.into_iter().for_each(drop));
         for _ in 0..jobs.clamp(1, paths.len().max(1)) {
             let tx = tx.clone();
-            let reap = reap.clone();
             let next = &next;
             scope.spawn(move || {
+                // One root per worker: each replay resets the one the last left (removing
+                // what that replay made, relinking what it removed) instead of making and
+                // removing a whole root (cli::template_reset).
+                let mut root = None;
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    let dispose = |root| {
-                        // The reaper is gone only if the scope is ending: remove it here.
-                        if let Err(mpsc::SendError(root)) = reap.send(root) {
-                            drop(root);
-                        }
-                    };
-                    let report = replay_one_then(path, kind, update, dispose);
+                    let (report, used) = replay_one_reusing(path, kind, update, root.take());
+                    root = used;
                     if tx.send((i, report)).is_err() {
                         break;
                     }
                 }
+                if let Some(root) = root {
+                    remove_scratch_root(&root);
+                }
             });
         }
         drop(tx);
-        drop(reap);
         let mut waiting = BTreeMap::new();
         let mut due = 0;
         for (i, r) in rx {
@@ -230,6 +244,32 @@ mod tests {
         );
         let codes: Vec<i32> = seen.iter().map(|(_, c)| *c).collect();
         assert_eq!(codes, [0, 0, 1, 1], "{seen:?}");
+    }
+
+    /// One worker, one root reset between files: transcripts that remove base images,
+    /// retag, commit, save and load each still replay as on a fresh root, in any order.
+    #[test]
+    fn a_root_reset_between_replays_replays_as_a_fresh_one() {
+        let transcripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("transcripts");
+        let names = [
+            "rmi_conflicts.txt",
+            "save_load_export_import.txt",
+            "tags_registries.txt",
+            "commit_history.txt",
+            "copy_on_write.txt",
+            "rmi_conflicts.txt",
+            "interactive_shell.txt",
+            "save_load_export_import.txt",
+        ];
+        let paths: Vec<PathBuf> = names.iter().map(|n| transcripts.join(n)).collect();
+        let mut seen = Vec::new();
+        replay_files(&paths, BackendKind::Sim, false, 1, |p, r| {
+            seen.push(format!("{}: {r:?}", p.display()));
+        });
+        assert_eq!(seen.len(), names.len());
+        for s in &seen {
+            assert!(s.contains("Matches"), "{s}");
+        }
     }
 
     #[test]

@@ -33,6 +33,12 @@ impl Store {
         Ok(bytes)
     }
 
+    /// `read_record` of a small text file (an id, a list of links).
+    pub(super) fn read_record_text(&self, path: &Path) -> std::io::Result<String> {
+        self.read_record(path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
     /// This process changed or removed `path`.
     pub(super) fn forget_record(&self, path: &Path) {
         self.records.borrow_mut().files.remove(path);

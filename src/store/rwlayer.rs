@@ -93,10 +93,7 @@ impl Store {
         let path = self.mounts_dir(container_id).join("mount-id");
         // Written once when the container is made, removed with it: read once (see
         // store/records.rs).
-        let read = self
-            .read_record(&path)
-            .map(|b| String::from_utf8_lossy(&b).into_owned());
-        match read {
+        match self.read_record_text(&path) {
             // An empty id (a volatile registration a crash emptied) must never name
             // overlay2/ itself.
             Ok(s) if is_cache_id(s.trim()) => Ok(s.trim().to_string()),
@@ -144,8 +141,7 @@ impl Store {
         let dir = overlay.join(&mount_id);
         let lower_path = dir.join("lower");
         let lower = self
-            .read_record(&lower_path)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .read_record_text(&lower_path)
             .map_err(|e| StoreError::io(&lower_path, e))?;
         let lower_links: Vec<String> = lower
             .trim()

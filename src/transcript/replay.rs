@@ -41,18 +41,15 @@ pub fn replay_text(text: &str, kind: BackendKind) -> Result<Replayed, String> {
     Ok(replay_in(&mut session, expected))
 }
 
-/// `replay_text` on `used`, a simulator scratch root an earlier replay left (reset to a
-/// fresh clone first, see cli::template_reset), or on a fresh root; hands back the root
-/// for the next replay or for the caller to remove (when it suits it: see `replay_files`).
-pub fn replay_text_reusing(
-    text: &str,
+/// Replays `expected` (parsed, and checked to run on `kind`) on `used`, a simulator scratch
+/// root an earlier replay left (reset to a fresh clone first, see cli::template_reset), or
+/// on a fresh root; hands back the root for the next replay or for the caller to remove
+/// (when it suits it: see `replay_files`).
+pub fn replay_reusing(
+    expected: Transcript,
     kind: BackendKind,
     used: Option<PathBuf>,
 ) -> (Result<Replayed, String>, Option<PathBuf>) {
-    let expected = match parse_for(text, kind) {
-        Ok(e) => e,
-        Err(e) => return (Err(e), used),
-    };
     let reused = match used {
         Some(root) if kind == BackendKind::Sim => reused_scratch_session(root).ok(),
         Some(root) => {

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 
 use super::diff::unified_diff;
 use super::format::Transcript;
-use super::replay::replay_text_reusing;
+use super::replay::replay_reusing;
 use crate::backend::BackendKind;
 use crate::cli::start::remove_scratch_root;
 
@@ -59,27 +59,17 @@ pub fn default_jobs(kind: BackendKind) -> usize {
 
 /// Replays one file (and rewrites it with `update` when it differs).
 pub fn replay_one(path: &Path, kind: BackendKind, update: bool) -> FileReport {
-    let (report, root) = replay_one_reusing(path, kind, update, None);
+    let mut root = None;
+    let report = replay_reporting(path, kind, update, &mut root);
     if let Some(root) = root {
         remove_scratch_root(&root);
     }
     report
 }
 
-/// `replay_one` on `used`, a scratch root an earlier replay left (see
-/// `replay_text_reusing`); hands back the root it used.
-fn replay_one_reusing(
-    path: &Path,
-    kind: BackendKind,
-    update: bool,
-    used: Option<PathBuf>,
-) -> (FileReport, Option<PathBuf>) {
-    let mut root = used;
-    let report = replay_report(path, kind, update, &mut root);
-    (report, root)
-}
-
-fn replay_report(
+/// `replay_one` on `root`, a scratch root an earlier replay left (see `replay_reusing`),
+/// leaving there the root it used.
+fn replay_reporting(
     path: &Path,
     kind: BackendKind,
     update: bool,
@@ -90,16 +80,16 @@ fn replay_report(
         Ok(t) => t,
         Err(e) => return failed(e.to_string()),
     };
-    match Transcript::parse(&text) {
+    let expected = match Transcript::parse(&text) {
         Ok(t) if !t.runs_on(kind) => {
             return FileReport::Skipped {
                 backends: t.backends.join(", "),
             };
         }
-        Ok(_) => {}
+        Ok(t) => t,
         Err(e) => return failed(e.to_string()),
-    }
-    let (replayed, used) = replay_text_reusing(&text, kind, root.take());
+    };
+    let (replayed, used) = replay_reusing(expected, kind, root.take());
     *root = used;
     let replayed = match replayed {
         Ok(r) => r,
@@ -149,8 +139,7 @@ pub fn replay_files(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    let (report, used) = replay_one_reusing(path, kind, update, root.take());
-                    root = used;
+                    let report = replay_reporting(path, kind, update, &mut root);
                     if tx.send((i, report)).is_err() {
                         break;
                     }

@@ -189,11 +189,7 @@ pub fn write_file_atomically(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.partial-{}", std::process::id()));
+    let tmp = crate::store::sibling_tmp(&dir.join(path.file_name().unwrap_or_default()), "partial");
     let result = (|| {
         let file = std::fs::OpenOptions::new()
             .write(true)

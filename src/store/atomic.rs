@@ -196,12 +196,20 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> StoreResult<()> {
 
 /// `write_file_atomic`, syncing only when `durability` asks for it.
 pub fn write_file_atomic_as(path: &Path, bytes: &[u8], durability: Durability) -> StoreResult<()> {
+    write_via(&sibling_tmp(path, "tmp"), path, bytes, durability)
+}
+
+/// A temporary name beside `path` (`.NAME.KIND-PID-N`) that no other write uses: not
+/// another process's (the pid), nor another thread's in this one (the counter), as when
+/// `replay` runs two transcripts that write the same host file side by side.
+pub fn sibling_tmp(path: &Path, kind: &str) -> PathBuf {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    write_via(&tmp, path, bytes, durability)
+    path.with_file_name(format!(".{name}.{kind}-{}-{n}", std::process::id()))
 }
 
 /// Write `bytes` to `tmp`, rename over `path`; when durable, fsync the file before the
@@ -246,6 +254,33 @@ pub fn dir_size(dir: &Path) -> u64 {
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
+
+    /// Two threads replacing one file at once each write through a temporary file of their
+    /// own: every write succeeds and the file is always one of them whole, never a mix.
+    #[test]
+    fn writes_of_one_file_from_two_threads_never_mix() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("shared.tar");
+        std::thread::scope(|s| {
+            for byte in [b'a', b'b'] {
+                let path = &path;
+                s.spawn(move || {
+                    let data = vec![byte; 256 * 1024];
+                    for _ in 0..100 {
+                        write_file_atomic_as(path, &data, Durability::Volatile).expect("write");
+                        let now = fs::read(path).expect("read");
+                        assert_eq!(now.len(), data.len());
+                        assert!(now.iter().all(|b| *b == now[0]), "a mixed file");
+                    }
+                });
+            }
+        });
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("dir").count(),
+            1,
+            "no leftovers"
+        );
+    }
 
     /// A shorter record is padded with spaces (still the same JSON), in the same inode; a
     /// record more than a page shorter replaces the file.

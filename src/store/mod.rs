@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::backend::BackendKind;
 pub(crate) use atomic::make_writable;
 pub use atomic::{
-    Durability, StoreLock, dir_size, is_lost_record, overwrite_record, syncs_so_far,
+    Durability, StoreLock, dir_size, is_lost_record, overwrite_record, sibling_tmp, syncs_so_far,
     write_file_atomic, write_file_atomic_as,
 };
 pub use error::StoreError;

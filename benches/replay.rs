@@ -24,7 +24,12 @@ fn main() {
     let mut sim_paths = Vec::new();
     for entry in std::fs::read_dir(dir).expect("transcripts/") {
         let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|x| x == "txt") {
+        // ONLY=name: profile the transcripts whose file name holds it.
+        let only = std::env::var("ONLY").unwrap_or_default();
+        let wanted = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains(only.as_str()));
+        if wanted && path.extension().is_some_and(|x| x == "txt") {
             let text = std::fs::read_to_string(&path).expect("readable transcript");
             // Kernel-only transcripts are not the simulator's to replay.
             let parsed = Transcript::parse(&text).expect("a transcript");

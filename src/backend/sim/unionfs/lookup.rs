@@ -68,7 +68,7 @@ impl UnionFs {
     /// the directories whose contents merge (stopping at a whiteout, an opaque dir or a
     /// non-directory below a directory). Empty when the path does not exist.
     pub(super) fn presence(&self, comps: &[String]) -> Result<Vec<Found>, FsError> {
-        if self.writes_in_progress.get() > 0 {
+        if !self.cacheable(comps) {
             return self.presence_uncached(comps);
         }
         if let Some(hit) = self.presence_cache.borrow().get(comps) {

@@ -75,8 +75,10 @@ pub struct UnionFs {
     /// The writable layer.
     upper: PathBuf,
     /// Lookups are the hot path (every PATH search walks every layer): their results are
-    /// remembered, not used at all while a write is under way, and those a write may have
-    /// changed are forgotten when it ends.
+    /// remembered. Those a change may affect are forgotten when the change is announced
+    /// (`touched`), and are not remembered again until the write that made it ends: within
+    /// a write a path is announced before its upper dir entry is made, so a lookup in
+    /// between would see the old state.
     presence_cache: std::cell::RefCell<std::collections::HashMap<Vec<String>, Vec<lookup::Found>>>,
     writes_in_progress: std::cell::Cell<u32>,
     /// The upper dir's paths changed by the writes under way.
@@ -88,7 +90,8 @@ pub struct UnionFs {
     upper_empty: std::cell::Cell<Option<bool>>,
 }
 
-/// Marks a write in progress: lookups bypass the cache, which is emptied when it ends.
+/// Marks a write in progress: lookups of the paths it has touched bypass the cache until
+/// it ends.
 pub(super) struct WriteGuard<'a>(&'a UnionFs);
 
 impl Drop for WriteGuard<'_> {
@@ -96,11 +99,8 @@ impl Drop for WriteGuard<'_> {
         let n = self.0.writes_in_progress.get().saturating_sub(1);
         self.0.writes_in_progress.set(n);
         if n == 0 {
-            let touched = std::mem::take(&mut *self.0.touched.borrow_mut());
-            self.0
-                .presence_cache
-                .borrow_mut()
-                .retain(|key, _| !touched.iter().any(|t| changed_by(t, key)));
+            // Nothing a touched path affects was remembered since it was touched.
+            self.0.touched.borrow_mut().clear();
         }
     }
 }
@@ -157,15 +157,25 @@ impl UnionFs {
         WriteGuard(self)
     }
 
-    /// Records a change at `comps` in the upper dir (see `WriteGuard`).
+    /// Records a change at `comps` in the upper dir, about to be made (see `WriteGuard`).
     fn touched(&self, comps: &[String]) {
         self.upper_empty.set(Some(false));
         if self.writes_in_progress.get() == 0 {
             // A change outside `writing()`: nothing remembered can be trusted.
             self.presence_cache.borrow_mut().clear();
         } else {
+            self.presence_cache
+                .borrow_mut()
+                .retain(|key, _| !changed_by(comps, key));
             self.touched.borrow_mut().push(comps.to_vec());
         }
+    }
+
+    /// Whether a lookup of `comps` may be remembered (or answered from memory) now: not
+    /// while a write under way has touched something it depends on.
+    fn cacheable(&self, comps: &[String]) -> bool {
+        self.writes_in_progress.get() == 0
+            || !self.touched.borrow().iter().any(|t| changed_by(t, comps))
     }
 
     pub fn upper(&self) -> &std::path::Path {

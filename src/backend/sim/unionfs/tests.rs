@@ -269,3 +269,76 @@ fn a_lookup_before_the_first_write_does_not_hide_what_the_write_makes() {
     let again = UnionFs::new(fs.lowers().to_vec(), fs.upper().to_path_buf());
     assert_eq!(again.read_file("/", "/etc/motd").unwrap(), b"m\n");
 }
+
+/// Lookups remembered during a write (those it has not touched yet) never answer
+/// differently from a view that remembers nothing: after every operation, every probe
+/// path looks the same through the long-lived view and through a fresh one.
+#[test]
+fn remembered_lookups_agree_with_a_fresh_view_after_every_write() {
+    let (_t, fs) = fixture();
+    let probes = [
+        "/",
+        "/etc",
+        "/etc/motd",
+        "/etc/group",
+        "/etc/app.conf",
+        "/home",
+        "/home/user",
+        "/home/user/notes",
+        "/var",
+        "/var/log",
+        "/var/log/syslog",
+        "/usr/bin/ls",
+        "/bin/ls",
+        "/srv",
+        "/srv/a",
+        "/srv/a/b",
+        "/srv/a/b/c",
+        "/root/x",
+        "/moved",
+        "/moved/user/notes",
+        "/copy/user/notes",
+        "/link",
+    ];
+    let look = |view: &UnionFs| -> Vec<String> {
+        let mut out = Vec::new();
+        for p in probes {
+            let stat = view
+                .lstat("/", p)
+                .map(|s| (s.kind, s.mode, s.layer, s.size));
+            let listing = view.read_dir("/", p).ok();
+            out.push(format!("{p}: {stat:?} {listing:?}"));
+        }
+        out
+    };
+    type Op = Box<dyn Fn(&UnionFs) -> Result<(), FsError>>;
+    let ops: Vec<(&str, Op)> = vec![
+        (
+            "append",
+            Box::new(|f| f.write_file("/", "/etc/motd", b"+\n", true)),
+        ),
+        ("mkdir -p", Box::new(|f| f.mkdir_all("/", "/srv/a/b/c"))),
+        (
+            "write deep",
+            Box::new(|f| f.write_file("/", "/srv/a/b/c/f", b"f", false)),
+        ),
+        ("cp -r", Box::new(|f| f.copy("/", "/home", "/copy", true))),
+        ("mv", Box::new(|f| f.rename("/", "/home", "/moved"))),
+        ("rm -rf", Box::new(|f| f.remove("/", "/var", true))),
+        ("mkdir opaque", Box::new(|f| f.mkdir("/", "/var"))),
+        (
+            "recreate",
+            Box::new(|f| f.write_file("/", "/etc/group", b"g\n", false)),
+        ),
+        ("symlink", Box::new(|f| f.symlink("/srv/a", "/", "/link"))),
+        ("chmod", Box::new(|f| f.chmod("/", "/usr/bin/ls", 0o700))),
+        ("touch", Box::new(|f| f.touch("/", "/root/x"))),
+        ("rm", Box::new(|f| f.remove("/", "/etc/app.conf", false))),
+    ];
+    look(&fs);
+    for (name, op) in ops {
+        op(&fs).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let fresh = UnionFs::new(fs.lowers().to_vec(), fs.upper().to_path_buf());
+        assert_eq!(look(&fs), look(&fresh), "after {name}");
+    }
+}

@@ -12,6 +12,12 @@ use crate::image::reference::Reference;
 use crate::util::Output;
 use crate::util::stdio::ArchiveStreams;
 
+/// Where an imported tar comes from: a file can be read twice, a stream once.
+enum LayerSource<'a, R> {
+    File(File, &'a std::path::Path),
+    Stream(R),
+}
+
 impl Engine {
     pub fn cmd_import(
         &mut self,
@@ -32,7 +38,7 @@ impl Engine {
         let imported = if source == "-" {
             // Docker would read a terminal too; we refuse it (nothing could end the tar).
             match streams.stdin() {
-                Ok(stdin) => self.import(stdin, repo, message, changes),
+                Ok(stdin) => self.import(LayerSource::Stream(stdin), repo, message, changes),
                 Err(why) => {
                     out.errln(super::load::stdin_refusal_text(why, "import"));
                     return 1;
@@ -41,7 +47,12 @@ impl Engine {
         } else {
             // The client opens the file (docker/cli image/import.go), in Go's words.
             match File::open(source) {
-                Ok(file) => self.import(file, repo, message, changes),
+                Ok(file) => self.import(
+                    LayerSource::<File>::File(file, std::path::Path::new(source)),
+                    repo,
+                    message,
+                    changes,
+                ),
                 Err(e) => {
                     out.errln(&format!(
                         "open {source}: {}",
@@ -65,7 +76,7 @@ impl Engine {
 
     fn import(
         &mut self,
-        tar: impl Read,
+        tar: LayerSource<'_, impl Read>,
         repo: Option<&str>,
         message: Option<&str>,
         changes: &[String],
@@ -77,10 +88,11 @@ impl Engine {
         let _txn = self.store.begin_txn("import")?;
         let mut config = GoConfig::default();
         apply_changes(&mut config, changes).map_err(|e| EngineError::Daemon(e.to_string()))?;
-        let layer = self
-            .store
-            .import_layer(None, tar)
-            .map_err(|e| EngineError::Daemon(e.to_string()))?;
+        let layer = match tar {
+            LayerSource::File(file, path) => self.store.import_layer_file(None, file, path),
+            LayerSource::Stream(stream) => self.store.import_layer(None, stream),
+        }
+        .map_err(|e| EngineError::Daemon(e.to_string()))?;
         // The CLI streams the file, so the daemon's source is "-".
         let msg = match message {
             Some(m) if !m.is_empty() => m.to_string(),

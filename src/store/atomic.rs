@@ -94,7 +94,7 @@ pub fn syncs_so_far() -> u64 {
     SYNCS.with(Cell::get)
 }
 
-fn fsync(file: &File, path: &Path) -> StoreResult<()> {
+pub(crate) fn fsync(file: &File, path: &Path) -> StoreResult<()> {
     SYNCS.with(|n| n.set(n.get() + 1));
     nix::unistd::fsync(file.as_fd()).map_err(|e| StoreError::io(path, e.into()))
 }

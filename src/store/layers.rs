@@ -80,16 +80,15 @@ impl Store {
         // caller's reader is buffered already).
         let tar = std::io::BufReader::with_capacity(1 << 20, tar);
         let extracted = extract_layer(tar, &diff, &mut recorder, self.backend)?;
-        recorder
+        let split_file = recorder
             .finish()
             .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
-            .and_then(|f| f.sync_all())
             .map_err(|e| StoreError::io(&split_path, e))?;
-
         let chain = chain_id(parent_chain, &extracted.diff_id);
         if let Ok(existing) = self.layer(&chain) {
             return Ok(existing);
         }
+        super::atomic::fsync(&split_file, &split_path)?;
         let cache_id = self.new_cache_id(&chain);
         let link = self.new_short_link(&cache_id);
         write_file(&layer_dir.join("link"), link.as_bytes())?;
@@ -120,6 +119,38 @@ impl Store {
             cache_id,
             parent: parent_chain.map(str::to_string),
         })
+    }
+
+    /// Import a layer tar held in a file, on top of `parent_chain`. The file is hashed
+    /// first: a tar whose diffID is registered already on that parent is not extracted
+    /// again only to be thrown away (Docker does extract it; the result is the same
+    /// layer). Identical bytes extracted before, so they are a valid layer; a file that
+    /// is not is found out by the extraction, as with `import_layer`.
+    pub fn import_layer_file(
+        &self,
+        parent_chain: Option<&str>,
+        mut file: File,
+        path: &std::path::Path,
+    ) -> StoreResult<LayerInfo> {
+        use sha2::{Digest, Sha256};
+        use std::io::{Seek, SeekFrom};
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(StoreError::io(path, e)),
+            }
+        }
+        let diff_id = format!("sha256:{}", hex::encode(hasher.finalize()));
+        if let Ok(existing) = self.layer(&chain_id(parent_chain, &diff_id)) {
+            return Ok(existing);
+        }
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| StoreError::io(path, e))?;
+        self.import_layer(parent_chain, file)
     }
 
     /// The registered layer with this chain id. A layerdb dir is complete when it appears

@@ -625,3 +625,39 @@ fn a_new_root_spreads_its_churning_dirs_where_the_filesystem_can() {
         &store.overlay_root().join("l")
     ));
 }
+
+/// A tar file whose layer is registered already (on the same parent) is hashed, not
+/// extracted again: nothing is written, nothing synced. A new one, or the same bytes on
+/// another parent, is imported as `import_layer` would; bytes that are no tar fail alike.
+#[test]
+fn import_layer_file_extracts_only_a_layer_not_registered_yet() {
+    let (dir, store) = open_sim();
+    let file_of = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        (fs::File::open(&path).unwrap(), path)
+    };
+    let (f, p) = file_of("base.tar", &base_tar());
+    let base = store.import_layer_file(None, f, &p).unwrap();
+    assert_eq!(
+        base,
+        store.import_layer(None, base_tar().as_slice()).unwrap()
+    );
+    let syncs = crate::store::syncs_so_far();
+    let (f, p) = file_of("again.tar", &base_tar());
+    assert_eq!(store.import_layer_file(None, f, &p).unwrap(), base);
+    assert_eq!(
+        crate::store::syncs_so_far(),
+        syncs,
+        "the same tar was imported again"
+    );
+    assert_eq!(fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
+    let (f, p) = file_of("on-top.tar", &base_tar());
+    let on_top = store
+        .import_layer_file(Some(&base.chain_id), f, &p)
+        .unwrap();
+    assert_eq!(on_top.parent.as_deref(), Some(base.chain_id.as_str()));
+    assert_ne!(on_top.chain_id, base.chain_id);
+    let (f, p) = file_of("junk.tar", &[7u8; 1000]);
+    assert!(store.import_layer_file(None, f, &p).is_err());
+}

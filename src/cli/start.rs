@@ -211,8 +211,7 @@ pub fn reused_scratch_session(used: PathBuf) -> Result<(PathBuf, Session), Strin
 
 /// Removes a scratch root (its layers may hold read-only dirs).
 pub fn remove_scratch_root(root: &std::path::Path) {
-    crate::store::make_writable(root);
-    let _ = std::fs::remove_dir_all(root);
+    let _ = crate::store::remove_dir_forcing(root);
 }
 
 fn scratch_options() -> SessionOptions {

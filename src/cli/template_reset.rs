@@ -77,8 +77,7 @@ pub fn reset_to_template(template: &Path, dst: &Path) -> std::io::Result<()> {
 
 fn remove_any(path: &Path, is_dir: bool) -> std::io::Result<()> {
     if is_dir {
-        crate::store::make_writable(path);
-        std::fs::remove_dir_all(path)
+        crate::store::remove_dir_forcing(path)
     } else {
         std::fs::remove_file(path)
     }

@@ -3,7 +3,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 
-use super::atomic::{make_writable, sync_parent};
+use super::atomic::sync_parent;
 use super::extract::extract_layer;
 use super::ids::chain_id;
 use super::tarsplit::{LayerTarReader, Recorder, parse_records};
@@ -284,15 +284,9 @@ impl Store {
 }
 
 pub(crate) fn remove_tree(path: &std::path::Path) -> StoreResult<()> {
-    match fs::remove_dir_all(path) {
+    match super::atomic::remove_dir_forcing(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        // A layer may hold read-only dirs (0555): give the owner write access back and go
-        // on. Walking the tree for that first would double the cost of every removal.
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            make_writable(path);
-            fs::remove_dir_all(path).map_err(|e| StoreError::io(path, e))
-        }
         Err(e) => Err(StoreError::io(path, e)),
     }
 }

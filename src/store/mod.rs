@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use crate::backend::BackendKind;
-pub(crate) use atomic::make_writable;
+pub(crate) use atomic::remove_dir_forcing;
 pub use atomic::{
     Durability, StoreLock, dir_size, is_lost_record, overwrite_record, sibling_tmp, syncs_so_far,
     write_file_atomic, write_file_atomic_as,

@@ -60,6 +60,10 @@ fn main() {
         syncs_per_verb(&texts);
         return;
     }
+    if std::env::var("PHASE").as_deref() == Ok("verbs") {
+        time_per_verb(&texts, rounds);
+        return;
+    }
     if std::env::var("PHASE").as_deref() == Ok("slow") {
         slow_commands(&texts);
         return;
@@ -170,6 +174,37 @@ fn slow_commands(texts: &[String]) {
                 println!("{ms:>7.2} ms  {}", block.command);
             }
         }
+    }
+}
+
+/// Time per command, summed by verb (the first word), over `rounds` replays of each.
+fn time_per_verb(texts: &[String], rounds: usize) {
+    use dockerlings::transcript::replay::parse_for;
+    let _ = dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+    let mut by: std::collections::BTreeMap<String, (u64, f64)> = Default::default();
+    for _ in 0..rounds {
+        for t in texts {
+            let parsed = parse_for(t, BackendKind::Sim).expect("transcript");
+            let (_root, mut session) =
+                dockerlings::cli::start::scratch_session(BackendKind::Sim).expect("root");
+            for block in &parsed.blocks {
+                let t = Instant::now();
+                let _ = session.feed_line(&block.command);
+                let verb: String = block.command.split_whitespace().take(1).collect();
+                let e = by.entry(verb).or_default();
+                e.0 += 1;
+                e.1 += t.elapsed().as_secs_f64();
+            }
+        }
+    }
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));
+    for (verb, (n, secs)) in rows {
+        println!(
+            "{verb:>12}: {n:>5} commands, {:>8.1} ms, {:>6.3} ms each",
+            secs * 1e3,
+            secs * 1e3 / n as f64
+        );
     }
 }
 

@@ -219,9 +219,20 @@ pub trait Runtime {
     fn kind(&self) -> BackendKind;
 
     /// The engine took the root's lock for a command (true) or released it (false). While
-    /// it is held no other process writes the root, so a backend may keep what it read of
-    /// its own state files until it is released.
+    /// it is held no other process writes the root, so a backend may use what it kept of
+    /// its own state files, until `forget_state`.
     fn hold(&mut self, _held: bool) {}
+
+    /// Another process changed the root since this backend last held it (the engine saw a
+    /// new generation): what it kept of its state files may be stale.
+    fn forget_state(&mut self) {}
+
+    /// Whether the backend wrote or removed a state file of its own since the lock was
+    /// taken: then the engine records a new generation, so that other processes forget
+    /// what they kept (a simulated process that only ran on still changes its file).
+    fn wrote_state(&self) -> bool {
+        false
+    }
 
     /// Prepare the rootfs (mount on the kernel) and start the main process. When `attached`
     /// is given, output produced while starting is also copied there (for attached `run`).

@@ -165,6 +165,7 @@ impl Engine {
         let on_disk = EngineMeta::load(&self.store, &mut self.meta_record, deterministic)?;
         if on_disk.generation != self.seen_generation {
             self.store.forget_records();
+            self.runtime.forget_state();
             self.meta = on_disk;
             self.load_containers()?;
             self.seen_generation = self.meta.generation;
@@ -190,6 +191,9 @@ impl Engine {
     /// store says), the last removed container (a diagram's memory). Syncing it cost two
     /// disk flushes per command that changed anything.
     pub fn end(&mut self) -> EngineResult<()> {
+        if self.runtime.wrote_state() {
+            self.changed = true;
+        }
         let result = if self.changed {
             self.meta.generation = self.meta.generation.wrapping_add(1);
             self.seen_generation = self.meta.generation;

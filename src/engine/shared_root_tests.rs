@@ -41,8 +41,8 @@ fn tags_and_removed_images_from_another_process_show_at_the_next_command() {
 }
 
 /// A running container's simulated process moves on whichever process asks: each reads it
-/// afresh at its next command (a backend keeps state only while it holds the lock), so
-/// no output is made twice.
+/// afresh at its next command after another process wrote it (a backend keeps its state
+/// files only until the engine sees a new generation), so no output is made twice.
 #[test]
 fn a_process_advanced_by_another_session_is_not_replayed_from_an_older_state() {
     let ticks = |alternate: bool| {
@@ -67,4 +67,25 @@ fn a_process_advanced_by_another_session_is_not_replayed_from_an_older_state() {
     let (one, two) = (ticks(false), ticks(true));
     assert!(one > 3, "{one}");
     assert_eq!(one, two, "one session saw {one} ticks, two sessions {two}");
+}
+
+/// On the wall clock a command that only lets a process run on changes nothing in the
+/// engine's own state, yet it rewrites the process's file: it must still be announced, or
+/// another session would run the process on from what it kept, and say "one" twice.
+#[test]
+fn a_process_that_ran_on_in_another_session_is_read_again_on_the_wall_clock() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut a = session(root.path());
+    let mut b = session(root.path());
+    run(
+        &mut a,
+        "run -d --name tk busybox sh -c 'sleep 0.3; echo one; sleep 100000'",
+    );
+    run(&mut b, "ps");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    run(&mut a, "ps");
+    let (logs, _) = run(&mut b, "logs tk");
+    assert_eq!(logs, "one\n");
+    let (logs, _) = run(&mut a, "logs tk");
+    assert_eq!(logs, "one\n");
 }

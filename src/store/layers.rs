@@ -1,7 +1,9 @@
 //! Image layers: import from a tar, look up, reproduce the tar, release.
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{BufWriter, Read};
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
 use super::atomic::sync_parent;
 use super::extract::extract_layer;
@@ -156,21 +158,25 @@ impl Store {
     /// The registered layer with this chain id. A layerdb dir is complete when it appears
     /// (renamed into place) and never changed after: its record is read once and kept for
     /// as long as the dir is the same one (device, inode, change time: one stat instead of
-    /// five reads; a layer removed and registered again is another dir).
+    /// five reads; a layer removed and registered again is another dir). Kept for the
+    /// process, not per root: the scratch roots of a replay share the template's layer
+    /// dirs (cli::template_clone), so each is read once, not once per transcript.
     pub fn layer(&self, chain_id: &str) -> StoreResult<LayerInfo> {
+        type Seen = HashMap<(DirStamp, String), LayerInfo>;
+        static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
         let dir = self.layerdb_dir(chain_id);
         let Some(stamp) = dir_stamp(&dir) else {
             return Err(StoreError::NoSuchLayer(chain_id.to_string()));
         };
-        if let Some((seen, info)) = self.layer_cache.borrow().get(hex_of(chain_id))
-            && *seen == stamp
-        {
+        let seen = SEEN.get_or_init(Mutex::default);
+        let key = (stamp, hex_of(chain_id).to_string());
+        if let Some(info) = seen.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(info.clone());
         }
         let info = self.read_layer(chain_id, &dir)?;
-        self.layer_cache
-            .borrow_mut()
-            .insert(hex_of(chain_id).to_string(), (stamp, info.clone()));
+        seen.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, info.clone());
         Ok(info)
     }
 

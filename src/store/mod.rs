@@ -54,8 +54,6 @@ pub struct Store {
     backend: BackendKind,
     is_new: bool,
     ids: RefCell<ids::IdSource>,
-    /// Layer records read, with their layerdb dir's identity (see `Store::layer`).
-    layer_cache: RefCell<std::collections::HashMap<String, (layers::DirStamp, LayerInfo)>>,
     /// Records read before (see `records`).
     records: RefCell<records::RecordCache>,
 }
@@ -87,7 +85,6 @@ impl Store {
             backend,
             is_new,
             ids: RefCell::new(ids::IdSource::Random),
-            layer_cache: RefCell::default(),
             records: RefCell::default(),
         };
         store.create_layout()?;

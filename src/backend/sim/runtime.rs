@@ -31,10 +31,16 @@ struct ProcFile {
 
 #[derive(Debug, Default)]
 pub struct SimRuntime {
-    /// The process files read or written during the command under way, while the engine
-    /// holds the root's lock (see `Runtime::hold`): nobody else writes them meanwhile, and
-    /// a command reads one several times (start, then every refresh). None between commands.
-    held: std::cell::RefCell<Option<std::collections::HashMap<std::path::PathBuf, ProcFile>>>,
+    /// The process files as last read or written, each with its bytes as serialised (to
+    /// tell an unchanged process without serialising it again). Used only while the engine
+    /// holds the root's lock (see `Runtime::hold`), and kept from one command to the next
+    /// until the engine says another process changed the root (`forget_state`): a command
+    /// reads every live container's file at least once.
+    known: std::cell::RefCell<std::collections::HashMap<std::path::PathBuf, (ProcFile, Vec<u8>)>>,
+    /// The root's lock is held.
+    locked: bool,
+    /// A process file was written or removed since the lock was taken.
+    wrote: std::cell::Cell<bool>,
 }
 
 fn proc_path(spec: &LaunchSpec) -> std::path::PathBuf {
@@ -50,25 +56,33 @@ fn env_pairs(env: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn load_from_disk(spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
+/// A process file and its bytes (without the padding `overwrite_record` may leave).
+fn load_from_disk(spec: &LaunchSpec) -> RtResult<Option<(ProcFile, Vec<u8>)>> {
     let path = proc_path(spec);
     match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| RuntimeError::Failed(format!("{}: {e}", path.display()))),
+        Ok(mut bytes) => {
+            let len = bytes.trim_ascii_end().len();
+            bytes.truncate(len);
+            serde_json::from_slice(&bytes)
+                .map(|pf| Some((pf, bytes)))
+                .map_err(|e| RuntimeError::Failed(format!("{}: {e}", path.display())))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(RuntimeError::io(path, e)),
     }
 }
 
-fn save_to_disk(spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
+fn serialise(pf: &ProcFile) -> RtResult<Vec<u8>> {
+    serde_json::to_vec(pf).map_err(|e| RuntimeError::Failed(e.to_string()))
+}
+
+fn save_to_disk(spec: &LaunchSpec, bytes: &[u8]) -> RtResult<()> {
     let path = proc_path(spec);
-    let bytes = serde_json::to_vec(pf).map_err(|e| RuntimeError::Failed(e.to_string()))?;
     // The simulated process's state is runtime state, as the kernel backend's pid and exit
     // records are: a machine crash ends the process anyway, and the next invocation records
     // it as exited (255), as Docker does for a container its daemon lost. Rewritten in
     // place: it changes on most commands, and a new inode each time is what costs on disk.
-    crate::store::overwrite_record(&path, &bytes).map_err(|e| RuntimeError::Failed(e.to_string()))
+    crate::store::overwrite_record(&path, bytes).map_err(|e| RuntimeError::Failed(e.to_string()))
 }
 
 /// Appends output to Docker's json-file log, one object per chunk line.
@@ -181,21 +195,37 @@ impl SimRuntime {
     }
 
     fn load(&self, spec: &LaunchSpec) -> RtResult<Option<ProcFile>> {
+        Ok(self.load_with_bytes(spec)?.map(|(pf, _)| pf))
+    }
+
+    /// The process file and its bytes as on disk.
+    fn load_with_bytes(&self, spec: &LaunchSpec) -> RtResult<Option<(ProcFile, Vec<u8>)>> {
         let path = proc_path(spec);
-        if let Some(pf) = self.held.borrow().as_ref().and_then(|m| m.get(&path)) {
-            return Ok(Some(pf.clone()));
+        if !self.locked {
+            return load_from_disk(spec);
         }
-        let pf = load_from_disk(spec)?;
-        if let (Some(held), Some(pf)) = (self.held.borrow_mut().as_mut(), &pf) {
-            held.insert(path, pf.clone());
+        if let Some(known) = self.known.borrow().get(&path) {
+            return Ok(Some(known.clone()));
         }
-        Ok(pf)
+        let loaded = load_from_disk(spec)?;
+        if let Some(known) = &loaded {
+            self.known.borrow_mut().insert(path, known.clone());
+        }
+        Ok(loaded)
     }
 
     fn save(&self, spec: &LaunchSpec, pf: &ProcFile) -> RtResult<()> {
-        save_to_disk(spec, pf)?;
-        if let Some(held) = self.held.borrow_mut().as_mut() {
-            held.insert(proc_path(spec), pf.clone());
+        self.save_bytes(spec, pf, serialise(pf)?)
+    }
+
+    fn save_bytes(&self, spec: &LaunchSpec, pf: &ProcFile, bytes: Vec<u8>) -> RtResult<()> {
+        save_to_disk(spec, &bytes)?;
+        self.wrote.set(true);
+        let mut known = self.known.borrow_mut();
+        if self.locked {
+            known.insert(proc_path(spec), (pf.clone(), bytes));
+        } else {
+            known.remove(&proc_path(spec));
         }
         Ok(())
     }
@@ -236,13 +266,15 @@ impl Runtime for SimRuntime {
     }
 
     fn status(&mut self, spec: &LaunchSpec, clock: &Clock) -> RtResult<ProcStatus> {
-        let mut pf = self.loaded(spec)?;
+        let (mut pf, before) = self
+            .load_with_bytes(spec)?
+            .ok_or_else(|| RuntimeError::Failed(format!("container {} has no process", spec.id)))?;
         if pf.exited.is_none() && !pf.frozen {
-            let before = serde_json::to_vec(&pf).ok();
             self.advance(spec, &mut pf, clock.now(), None)?;
             // A process asleep until later is unchanged: no write (the hot path of `ps`).
-            if serde_json::to_vec(&pf).ok() != before {
-                self.save(spec, &pf)?;
+            let after = serialise(&pf)?;
+            if after != before {
+                self.save_bytes(spec, &pf, after)?;
             }
         }
         Ok(Self::status_of(&pf))
@@ -452,13 +484,23 @@ impl Runtime for SimRuntime {
     }
 
     fn hold(&mut self, held: bool) {
-        *self.held.get_mut() = held.then(Default::default);
+        if held && !self.locked {
+            self.wrote.set(false);
+        }
+        self.locked = held;
+    }
+
+    fn forget_state(&mut self) {
+        self.known.get_mut().clear();
+    }
+
+    fn wrote_state(&self) -> bool {
+        self.wrote.get()
     }
 
     fn cleanup(&mut self, spec: &LaunchSpec) -> RtResult<()> {
-        if let Some(held) = self.held.get_mut().as_mut() {
-            held.remove(&proc_path(spec));
-        }
+        self.known.get_mut().remove(&proc_path(spec));
+        self.wrote.set(true);
         match std::fs::remove_file(proc_path(spec)) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

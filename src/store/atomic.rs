@@ -6,29 +6,53 @@ use std::io::Write;
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
-use nix::fcntl::{Flock, FlockArg};
+use std::os::fd::AsRawFd;
+use std::rc::Rc;
 
 use super::{Store, StoreError, StoreResult};
 
 /// The exclusive lock on a root; released when dropped.
 #[derive(Debug)]
 pub struct StoreLock {
-    _lock: Flock<File>,
+    file: Rc<File>,
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        // SAFETY: flock on a descriptor this lock keeps open.
+        unsafe { libc::flock(self.file.as_raw_fd(), libc::LOCK_UN) };
+    }
 }
 
 impl Store {
-    /// Block until this process holds the root exclusively.
+    /// Block until this process holds the root exclusively. The lock file is opened once
+    /// per store and kept open (every command takes the lock): an flock belongs to the
+    /// open file, so another store on the same root, in this process or another, opens
+    /// its own and waits as it should.
     pub fn lock(&self) -> StoreResult<StoreLock> {
         let path = self.root.join("lock");
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| StoreError::io(&path, e))?;
-        let lock = Flock::lock(file, FlockArg::LockExclusive)
-            .map_err(|(_, errno)| StoreError::io(&path, errno.into()))?;
-        Ok(StoreLock { _lock: lock })
+        let file = match self.lock_file.borrow().clone() {
+            Some(file) => file,
+            None => Rc::new(
+                OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| StoreError::io(&path, e))?,
+            ),
+        };
+        *self.lock_file.borrow_mut() = Some(file.clone());
+        loop {
+            // SAFETY: flock on a descriptor `file` keeps open.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                return Ok(StoreLock { file });
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(StoreError::io(&path, e));
+            }
+        }
     }
 
     /// Replace `path` with `bytes` so that a crash leaves either the old or the new file:

@@ -56,6 +56,8 @@ pub struct Store {
     ids: RefCell<ids::IdSource>,
     /// Records read before (see `records`).
     records: RefCell<records::RecordCache>,
+    /// root/lock, open (see `Store::lock`).
+    lock_file: RefCell<Option<std::rc::Rc<fs::File>>>,
 }
 
 impl Store {
@@ -86,6 +88,7 @@ impl Store {
             is_new,
             ids: RefCell::new(ids::IdSource::Random),
             records: RefCell::default(),
+            lock_file: RefCell::default(),
         };
         store.create_layout()?;
         if is_new {

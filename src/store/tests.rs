@@ -152,6 +152,22 @@ fn lock_excludes_a_second_holder_until_dropped() {
     drop(guard);
     rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
     waiter.join().unwrap();
+    // Taken again through the lock file the store keeps open, it still excludes.
+    let again = store.lock().unwrap();
+    let path = dir.path().to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let other = Store::open(&path, BackendKind::Sim).unwrap();
+        let _g = other.lock().unwrap();
+        tx.send(()).unwrap();
+    });
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_millis(200))
+            .is_err()
+    );
+    drop(again);
+    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+    waiter.join().unwrap();
 }
 
 #[test]

@@ -54,8 +54,8 @@ impl Store {
             write(&init_dir.join("lower"), lower.as_bytes())?;
         }
         let rw_dir = scratch.path().join("rw");
-        for d in [rw_dir.join("diff"), rw_dir.join("work")] {
-            fs::create_dir_all(&d).map_err(|e| StoreError::io(&d, e))?;
+        for d in [rw_dir.clone(), rw_dir.join("diff"), rw_dir.join("work")] {
+            fs::create_dir(&d).map_err(|e| StoreError::io(&d, e))?;
         }
         let rw_link = self.new_short_link(&mount_id);
         write(&rw_dir.join("link"), rw_link.as_bytes())?;
@@ -65,7 +65,7 @@ impl Store {
         };
         write(&rw_dir.join("lower"), rw_lower.as_bytes())?;
         let db = scratch.path().join("db");
-        fs::create_dir_all(&db).map_err(|e| StoreError::io(&db, e))?;
+        fs::create_dir(&db).map_err(|e| StoreError::io(&db, e))?;
         write(&db.join("mount-id"), mount_id.as_bytes())?;
         write(&db.join("init-id"), init_id.as_bytes())?;
         if let Some(chain) = image_top_chain {

@@ -132,7 +132,19 @@ fn system<'a>(fs: &'a mut UnionFs, spec: &LaunchSpec, now: DateTime<Utc>) -> Sim
         static FLAVORS: std::cell::RefCell<std::collections::HashMap<Vec<std::path::PathBuf>, super::system::Flavor>> =
             Default::default();
     }
-    let key = spec.rootfs.lower_dirs.clone();
+    // A container's -init layer holds only /etc/hostname and the like: not part of the key,
+    // or every container would detect its image's flavor again.
+    let key: Vec<std::path::PathBuf> = spec
+        .rootfs
+        .lower_dirs
+        .iter()
+        .filter(|dir| {
+            !dir.parent()
+                .and_then(|d| d.file_name())
+                .is_some_and(|name| name.to_string_lossy().ends_with("-init"))
+        })
+        .cloned()
+        .collect();
     let flavor = FLAVORS.with(|f| f.borrow().get(&key).copied());
     let flavor = flavor.unwrap_or_else(|| {
         let detected = super::system::detect_flavor(fs);

@@ -241,8 +241,13 @@ pub(super) fn layer_index(path: &Path) -> Option<Arc<LayerIndex>> {
     if let Some(hit) = lock(cache).get(path) {
         return Some(hit.clone());
     }
-    // A scratch root's layer is a symlink to the template's tree: index that once.
-    let target = std::fs::canonicalize(path).ok()?;
+    // A scratch root's layer dir is a symlink to the template's, by its canonical path
+    // (cli::template_clone): one readlink finds the tree, indexed once for all roots.
+    // Another layer is indexed by its canonical path too.
+    let target = match path.parent().map(std::fs::read_link) {
+        Some(Ok(dir)) if dir.is_absolute() => dir.join("diff"),
+        _ => std::fs::canonicalize(path).ok()?,
+    };
     let found = lock(cache).get(&target).cloned();
     let index = match found {
         Some(index) => index,

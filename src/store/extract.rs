@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -75,6 +75,7 @@ pub(crate) fn extract_layer(
     let mut pending = Pending::default();
     let mut dirs: BTreeMap<PathBuf, (u32, u64)> = BTreeMap::new();
     let mut tree = Tree::of(diff);
+    let owner = Owner::of_process();
     let mut size = 0u64;
     let io_err = |e: io::Error| StoreError::BadArchive(e.to_string());
     loop {
@@ -145,7 +146,14 @@ pub(crate) fn extract_layer(
         if is_regular && !(whiteout && backend == BackendKind::Linux) {
             tree.remove_existing(&rel, &target)?;
             tree.written.insert(rel.clone());
-            let mut file = File::create(&target).map_err(|e| StoreError::io(&target, e))?;
+            // Made with its permission bits; the special ones (and any the umask took)
+            // only after the chown, which would clear setuid and setgid again.
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(mode & 0o777)
+                .open(&target)
+                .map_err(|e| StoreError::io(&target, e))?;
             let copied = copy_payload(&mut reader, entry_size, &mut file)
                 .map_err(|e| StoreError::io(&target, e))?;
             if copied != entry_size {
@@ -156,8 +164,11 @@ pub(crate) fn extract_layer(
                 .map_err(|e| StoreError::io(&target, e))?;
             size += entry_size;
             skip(&mut reader, padding, split)?;
-            set_mode(&target, mode)?;
-            set_owner_and_time(&target, header, mtime)?;
+            owner.set(&target, header, true)?;
+            if mode & 0o7000 != 0 || mode & crate::util::umask::current_umask() != 0 {
+                set_mode(&target, mode)?;
+            }
+            set_time(&target, mtime)?;
             continue;
         }
         skip(&mut reader, entry_size + padding, split)?;
@@ -169,12 +180,14 @@ pub(crate) fn extract_layer(
         }
         match kind {
             EntryType::Directory => {
-                if !tree.is_dir(&rel, &target) {
+                let fresh = !tree.is_dir(&rel, &target);
+                if fresh {
                     tree.remove_existing(&rel, &target)?;
                     fs::create_dir(&target).map_err(|e| StoreError::io(&target, e))?;
                     tree.made_dir(&rel);
                 }
-                set_owner_and_time(&target, header, mtime)?;
+                owner.set(&target, header, fresh)?;
+                set_time(&target, mtime)?;
                 dirs.insert(rel.clone(), (mode, mtime));
             }
             EntryType::Symlink => {
@@ -184,7 +197,8 @@ pub(crate) fn extract_layer(
                 tree.written.insert(rel.clone());
                 std::os::unix::fs::symlink(&link, &target)
                     .map_err(|e| StoreError::io(&target, e))?;
-                set_owner_and_time(&target, header, mtime)?;
+                owner.set(&target, header, true)?;
+                set_time(&target, mtime)?;
             }
             EntryType::Link => {
                 let link = link_text(raw_link, &name)?;
@@ -445,14 +459,38 @@ fn set_mode(path: &Path, mode: u32) -> StoreResult<()> {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(|e| StoreError::io(path, e))
 }
 
-fn set_owner_and_time(path: &Path, header: &Header, mtime: u64) -> StoreResult<()> {
-    if nix::unistd::geteuid().is_root() {
+/// Who extracts: root gives each entry the owner its header names (as Docker does), anyone
+/// else keeps their own.
+struct Owner {
+    root: bool,
+    uid: u32,
+    gid: u32,
+}
+
+impl Owner {
+    fn of_process() -> Owner {
+        let uid = nix::unistd::geteuid();
+        Owner {
+            root: uid.is_root(),
+            uid: uid.as_raw(),
+            gid: nix::unistd::getegid().as_raw(),
+        }
+    }
+
+    /// Gives `path` the header's owner. An entry just made is ours already (no dir gets
+    /// its setgid bit before the end of the extraction, so none passes on its group):
+    /// when the header names us, there is nothing to change.
+    fn set(&self, path: &Path, header: &Header, fresh: bool) -> StoreResult<()> {
+        if !self.root {
+            return Ok(());
+        }
         let uid = header.uid().unwrap_or(0) as u32;
         let gid = header.gid().unwrap_or(0) as u32;
-        std::os::unix::fs::lchown(path, Some(uid), Some(gid))
-            .map_err(|e| StoreError::io(path, e))?;
+        if fresh && uid == self.uid && gid == self.gid {
+            return Ok(());
+        }
+        std::os::unix::fs::lchown(path, Some(uid), Some(gid)).map_err(|e| StoreError::io(path, e))
     }
-    set_time(path, mtime)
 }
 
 /// Set the mtime without following a symlink.

@@ -677,3 +677,41 @@ fn import_layer_file_extracts_only_a_layer_not_registered_yet() {
     let (f, p) = file_of("junk.tar", &[7u8; 1000]);
     assert!(store.import_layer_file(None, f, &p).is_err());
 }
+
+/// Extracted as root, each entry gets its header's owner and its exact mode: setuid and
+/// setgid bits survive (the chown comes first; it would clear them), a foreign owner is
+/// given, a mode the umask would narrow is kept.
+#[test]
+fn extraction_keeps_special_mode_bits_and_owners() {
+    use std::os::unix::fs::MetadataExt;
+    let owned = |name: &str, mode: u32, uid: u64| {
+        let mut e = entry(name, EntryType::Regular, mode, None, b"x");
+        let mut h = Header::from_byte_slice(&e[..512]).clone();
+        h.set_uid(uid);
+        h.set_gid(uid);
+        h.set_cksum();
+        e[..512].copy_from_slice(h.as_bytes());
+        e
+    };
+    let tar = tar_of(&[
+        entry("bin/", EntryType::Directory, 0o755, None, b""),
+        owned("bin/su", 0o4755, 0),
+        owned("bin/wall", 0o2755, 0),
+        owned("bin/open", 0o777, 0),
+        owned("bin/theirs", 0o644, 1000),
+    ]);
+    let (_dir, store) = open_sim();
+    let layer = store.import_layer(None, tar.as_slice()).unwrap();
+    let diff = store.layer_diff_dir(&layer);
+    let meta = |p: &str| fs::symlink_metadata(diff.join(p)).unwrap();
+    assert_eq!(meta("bin/su").mode() & 0o7777, 0o4755);
+    assert_eq!(meta("bin/wall").mode() & 0o7777, 0o2755);
+    assert_eq!(meta("bin/open").mode() & 0o7777, 0o777);
+    if nix::unistd::geteuid().is_root() {
+        assert_eq!(
+            (meta("bin/theirs").uid(), meta("bin/theirs").gid()),
+            (1000, 1000)
+        );
+        assert_eq!((meta("bin/su").uid(), meta("bin/su").gid()), (0, 0));
+    }
+}

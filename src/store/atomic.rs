@@ -150,40 +150,7 @@ impl Drop for TmpDir {
             if fs::remove_dir(&path).is_ok() {
                 return;
             }
-            let _ = remove_dir_forcing(&path);
-        }
-    }
-}
-
-/// `remove_dir_all` of a tree that may hold read-only dirs (0555, from a layer): they stop
-/// only a non-root user, so the tree is walked to give write access back only when the
-/// removal was refused (walking it first would double the cost of every removal).
-pub(crate) fn remove_dir_forcing(path: &Path) -> std::io::Result<()> {
-    match fs::remove_dir_all(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            make_writable(path);
-            fs::remove_dir_all(path)
-        }
-        other => other,
-    }
-}
-
-/// Layers may contain read-only dirs (0555); give the owner write access back so that a
-/// failed extraction can be removed.
-pub(crate) fn make_writable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let Ok(meta) = fs::symlink_metadata(path) else {
-        return;
-    };
-    if meta.is_dir() {
-        let mode = meta.permissions().mode();
-        if mode & 0o700 != 0o700 {
-            let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode | 0o700));
-        }
-        if let Ok(entries) = fs::read_dir(path) {
-            for entry in entries.flatten() {
-                make_writable(&entry.path());
-            }
+            let _ = super::remove::remove_dir_forcing(&path);
         }
     }
 }
@@ -290,54 +257,6 @@ pub fn dir_size(dir: &Path) -> u64 {
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
-
-    /// A tree holding a read-only dir is removed by a user that is not root too (for root,
-    /// modes are no obstacle): as root, the removal runs in a child turned `nobody`.
-    #[test]
-    fn a_tree_with_read_only_dirs_is_removed_by_its_owner() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("tmp");
-        let tree = dir.path().join("layer");
-        fs::create_dir_all(tree.join("proc/sub")).expect("mkdir");
-        fs::write(tree.join("proc/sub/f"), b"x").expect("write");
-        let nobody = nix::unistd::Uid::from_raw(65534);
-        let root = nix::unistd::Uid::effective().is_root();
-        if root {
-            for p in [
-                dir.path(),
-                &tree,
-                &tree.join("proc"),
-                &tree.join("proc/sub"),
-            ] {
-                std::os::unix::fs::chown(p, Some(65534), Some(65534)).expect("chown");
-            }
-            std::os::unix::fs::chown(tree.join("proc/sub/f"), Some(65534), Some(65534))
-                .expect("chown");
-        }
-        for p in ["proc/sub", "proc"] {
-            fs::set_permissions(tree.join(p), fs::Permissions::from_mode(0o555)).expect("chmod");
-        }
-        if root {
-            // SAFETY: the child only changes its ids, removes files and exits.
-            match unsafe { nix::unistd::fork() }.expect("fork") {
-                nix::unistd::ForkResult::Child => {
-                    let ok = nix::unistd::setgid(nix::unistd::Gid::from_raw(65534)).is_ok()
-                        && nix::unistd::setuid(nobody).is_ok()
-                        && fs::remove_dir_all(&tree).is_err()
-                        && remove_dir_forcing(&tree).is_ok();
-                    // SAFETY: _exit ends the child without running the parent's handlers.
-                    unsafe { libc::_exit(if ok { 0 } else { 1 }) };
-                }
-                nix::unistd::ForkResult::Parent { child } => {
-                    let status = nix::sys::wait::waitpid(child, None).expect("wait");
-                    assert_eq!(status, nix::sys::wait::WaitStatus::Exited(child, 0));
-                }
-            }
-        } else {
-            remove_dir_forcing(&tree).expect("removed");
-        }
-        assert!(!tree.exists());
-    }
 
     /// Two threads replacing one file at once each write through a temporary file of their
     /// own: every write succeeds and the file is always one of them whole, never a mix.

@@ -445,7 +445,7 @@ impl Tree {
 fn remove_existing(path: &Path) -> StoreResult<bool> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => {
-            super::atomic::remove_dir_forcing(path).map_err(|e| StoreError::io(path, e))?;
+            super::remove::remove_dir_forcing(path).map_err(|e| StoreError::io(path, e))?;
             Ok(true)
         }
         Ok(_) => fs::remove_file(path)

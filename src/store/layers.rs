@@ -290,7 +290,7 @@ impl Store {
 }
 
 pub(crate) fn remove_tree(path: &std::path::Path) -> StoreResult<()> {
-    match super::atomic::remove_dir_forcing(path) {
+    match super::remove::remove_dir_forcing(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(StoreError::io(path, e)),

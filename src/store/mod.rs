@@ -12,6 +12,7 @@ mod images;
 mod layers;
 mod records;
 mod recover;
+mod remove;
 mod rwlayer;
 pub mod spread;
 mod tags;
@@ -24,7 +25,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use crate::backend::BackendKind;
-pub(crate) use atomic::remove_dir_forcing;
 pub use atomic::{
     Durability, StoreLock, dir_size, is_lost_record, overwrite_record, sibling_tmp, syncs_so_far,
     write_file_atomic, write_file_atomic_as,
@@ -34,6 +34,7 @@ pub use held_record::HeldRecord;
 pub use ids::{chain_id, short_link_from_bytes};
 pub use layers::{LayerInfo, is_layer_dir};
 pub use recover::{Recovered, Txn};
+pub(crate) use remove::remove_dir_forcing;
 pub use rwlayer::InitFiles;
 pub use tarsplit::LayerTarReader;
 

@@ -5,7 +5,6 @@ use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use super::atomic::sync_parent;
 use super::extract::extract_layer;
 use super::ids::chain_id;
 use super::tarsplit::{LayerTarReader, Recorder, parse_records};
@@ -90,7 +89,7 @@ impl Store {
         if let Ok(existing) = self.layer(&chain) {
             return Ok(existing);
         }
-        super::atomic::fsync(&split_file, &split_path)?;
+        self.sync_file(&split_file, &split_path)?;
         let cache_id = self.new_cache_id(&chain);
         let link = self.new_short_link(&cache_id);
         write_file(&layer_dir.join("link"), link.as_bytes())?;
@@ -112,7 +111,7 @@ impl Store {
         // The commit point: from here on the layer exists.
         let registered = self.layerdb_dir(&chain);
         fs::rename(&db_dir, &registered).map_err(|e| StoreError::io(&registered, e))?;
-        sync_parent(&registered)?;
+        self.sync_parent(&registered)?;
         drop(scratch);
         Ok(LayerInfo {
             chain_id: chain,

@@ -59,6 +59,8 @@ pub struct Store {
     records: RefCell<records::RecordCache>,
     /// root/lock, open (see `Store::lock`).
     lock_file: RefCell<Option<std::rc::Rc<fs::File>>>,
+    /// The root's filesystem keeps what is synced (not tmpfs): see `Store::sync_file`.
+    durable_medium: bool,
 }
 
 impl Store {
@@ -83,6 +85,7 @@ impl Store {
                 });
             }
         }
+        let durable_medium = atomic::medium_is_durable(&root);
         let store = Store {
             root,
             backend,
@@ -90,6 +93,7 @@ impl Store {
             ids: RefCell::new(ids::IdSource::Random),
             records: RefCell::default(),
             lock_file: RefCell::default(),
+            durable_medium,
         };
         store.create_layout()?;
         if is_new {

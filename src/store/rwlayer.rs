@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use super::atomic::{Durability, sync_parent};
+use super::atomic::Durability;
 use super::layers::remove_tree;
 use super::{Store, StoreError, StoreResult};
 use crate::backend::RootfsPlan;
@@ -82,7 +82,7 @@ impl Store {
         let registered = self.mounts_dir(container_id);
         fs::rename(&db, &registered).map_err(|e| StoreError::io(&registered, e))?;
         if durability == Durability::Durable {
-            sync_parent(&registered)?;
+            self.sync_parent(&registered)?;
         }
         drop(scratch);
         self.rootfs_plan(container_id)

@@ -430,7 +430,7 @@ impl Engine {
     fn remove_container_dir(&mut self, id: &str) -> EngineResult<()> {
         self.rootfs_plans.get_mut().remove(id);
         let dir = self.container_dir(id);
-        match std::fs::remove_dir_all(&dir) {
+        match crate::store::remove_dir_forcing(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(EngineError::io(&dir, e)),

@@ -17,6 +17,9 @@ use super::Store;
 #[derive(Debug, Default)]
 pub(super) struct RecordCache {
     files: HashMap<PathBuf, Rc<Vec<u8>>>,
+    /// Containers' rootfs plans (their mount-id and lower records, their lower links
+    /// resolved), by container id: forgotten with those records.
+    pub(super) plans: HashMap<String, crate::backend::RootfsPlan>,
 }
 
 impl Store {
@@ -54,6 +57,8 @@ impl Store {
 
     /// Another process may have changed anything: read every record afresh.
     pub fn forget_records(&self) {
-        self.records.borrow_mut().files.clear();
+        let mut records = self.records.borrow_mut();
+        records.files.clear();
+        records.plans.clear();
     }
 }

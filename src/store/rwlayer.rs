@@ -134,8 +134,20 @@ impl Store {
         used
     }
 
-    /// Rebuild a container's rootfs plan from what is on disk.
+    /// A container's rootfs plan, as what is on disk says (read once, see store/records.rs).
     pub fn rootfs_plan(&self, container_id: &str) -> StoreResult<RootfsPlan> {
+        if let Some(plan) = self.records.borrow().plans.get(container_id) {
+            return Ok(plan.clone());
+        }
+        let plan = self.read_rootfs_plan(container_id)?;
+        self.records
+            .borrow_mut()
+            .plans
+            .insert(container_id.to_string(), plan.clone());
+        Ok(plan)
+    }
+
+    fn read_rootfs_plan(&self, container_id: &str) -> StoreResult<RootfsPlan> {
         let mount_id = self.rw_layer_id(container_id)?;
         let overlay = self.overlay_root();
         let dir = overlay.join(&mount_id);
@@ -167,6 +179,7 @@ impl Store {
     pub fn remove_rw_layer(&self, container_id: &str) -> StoreResult<()> {
         let mount_id = self.rw_layer_id(container_id)?;
         let overlay = self.overlay_root();
+        self.records.borrow_mut().plans.remove(container_id);
         self.forget_records_under(&self.mounts_dir(container_id));
         self.forget_records_under(&overlay.join(&mount_id));
         for id in [format!("{mount_id}-init"), mount_id.clone()] {

@@ -368,7 +368,7 @@ ok 777 -> /proc/mounts
 
 #[test]
 fn rw_layers_sit_on_init_and_image_layers() {
-    let (_dir, store) = open_sim();
+    let (dir, store) = open_sim();
     store.set_deterministic_seed(Some("test".into()));
     let base = store.import_layer(None, base_tar().as_slice()).unwrap();
     let top = store
@@ -409,6 +409,9 @@ etc/resolv.conf 644 38 bytes
         "f75c19081b1e\n"
     );
     assert_eq!(store.rootfs_plan("c1").unwrap(), plan);
+    // Remembered, and as another process reads it from disk.
+    let other = Store::open(dir.path(), BackendKind::Sim).unwrap();
+    assert_eq!(other.rootfs_plan("c1").unwrap(), plan);
     assert_eq!(
         store.layers_used_by_containers(),
         vec![top.chain_id.clone(), base.chain_id.clone()]

@@ -129,21 +129,21 @@ fn union(spec: &LaunchSpec) -> UnionFs {
 fn system<'a>(fs: &'a mut UnionFs, spec: &LaunchSpec, now: DateTime<Utc>) -> SimSystem<'a> {
     thread_local! {
         // The flavor is the image's (its layers), so it is detected once per image.
-        static FLAVORS: std::cell::RefCell<std::collections::HashMap<Vec<std::path::PathBuf>, super::system::Flavor>> =
+        static FLAVORS: std::cell::RefCell<std::collections::HashMap<Vec<std::ffi::OsString>, super::system::Flavor>> =
             Default::default();
     }
-    // A container's -init layer holds only /etc/hostname and the like: not part of the key,
-    // or every container would detect its image's flavor again.
-    let key: Vec<std::path::PathBuf> = spec
+    // Keyed by the image layers' cache ids (overlay2/<cache-id>/diff), not their paths: a
+    // cache id names one layer's content for good (random, or under --deterministic
+    // derived from its chain id), while every scratch root of a replay has other paths.
+    // A container's -init layer holds only /etc/hostname and the like: not part of the
+    // key, or every container would detect its image's flavor again.
+    let key: Vec<std::ffi::OsString> = spec
         .rootfs
         .lower_dirs
         .iter()
-        .filter(|dir| {
-            !dir.parent()
-                .and_then(|d| d.file_name())
-                .is_some_and(|name| name.to_string_lossy().ends_with("-init"))
-        })
-        .cloned()
+        .filter_map(|dir| dir.parent().and_then(|d| d.file_name()))
+        .filter(|id| !id.to_string_lossy().ends_with("-init"))
+        .map(|id| id.to_os_string())
         .collect();
     let flavor = FLAVORS.with(|f| f.borrow().get(&key).copied());
     let flavor = flavor.unwrap_or_else(|| {

@@ -46,8 +46,9 @@ fn an_rm_container_and_a_read_only_command_sync_nothing_a_kept_container_does() 
     let (_, syncs) = run(&mut s, "ps -a");
     assert_eq!(syncs, 0, "a read-only command's clock tick is volatile");
     let (_, syncs) = run(&mut s, "run --name kept busybox true");
-    // Its layer registration, hostconfig and records: file and directory each.
-    assert!(syncs >= 6, "a kept container is durable: {syncs} fsyncs");
+    // Its layer registration, then hostconfig and its record, file and directory each:
+    // created, started and exited in one command, the record is written once, at its end.
+    assert_eq!(syncs, 5, "a kept container is durable: {syncs} fsyncs");
     run(&mut s, "run -d --name up busybox sleep 1000");
     let (_, syncs) = run(&mut s, "pause up");
     assert_eq!(
@@ -202,4 +203,39 @@ fn a_record_of_another_shape_is_reported_not_deleted() {
     };
     assert!(err.contains("config.v2.json"), "{err}");
     assert!(dir.join("config.v2.json").exists(), "nothing was deleted");
+}
+
+/// A container's record changes on disk only when the command ends, in one durable write:
+/// until then the file holds the state before the command, which a crash in the middle
+/// leaves in place.
+#[test]
+fn a_record_changed_during_a_command_is_written_when_it_ends() {
+    let root = tempfile::tempdir().expect("tmp");
+    let mut s = session(root.path());
+    run(&mut s, "run -d --name up busybox sleep 1000");
+    let record = container_dir(root.path(), &mut s, "up").join("config.v2.json");
+    let before = std::fs::read(&record).expect("record");
+    let engine = &mut s.engine;
+    engine.begin().expect("begin");
+    let id = engine
+        .containers
+        .keys()
+        .next()
+        .cloned()
+        .expect("a container");
+    let mut c = engine.containers[&id].clone();
+    c.name = "/renamed".to_string();
+    engine.save_container(c).expect("saved");
+    assert_eq!(
+        std::fs::read(&record).expect("record"),
+        before,
+        "written before the end"
+    );
+    assert_eq!(
+        engine.containers[&id].name, "/renamed",
+        "not seen in memory"
+    );
+    engine.end().expect("end");
+    let after = std::fs::read_to_string(&record).expect("record");
+    assert!(after.contains("/renamed"), "{after}");
 }

@@ -78,6 +78,12 @@ pub struct Engine {
     /// every command asks for the live ones' (`refresh_all`). Cleared when the containers
     /// are reloaded; a container's goes when it is removed.
     rootfs_plans: std::cell::RefCell<BTreeMap<String, crate::backend::RootfsPlan>>,
+    /// Containers whose record (config.v2.json) changed during this command and is written
+    /// when it ends (`write_pending_records`): a `run` moves a container through three
+    /// states in one command, and each synced write costs two disk flushes. Until then
+    /// the record on disk is the one before the command: a crash in the middle leaves the
+    /// container as it was (or, for one being created, a create that never finished).
+    pending_records: std::collections::BTreeSet<String>,
 }
 
 impl Engine {
@@ -103,6 +109,7 @@ impl Engine {
             changed: false,
             meta_record,
             rootfs_plans: Default::default(),
+            pending_records: Default::default(),
         };
         engine.begin()?;
         let result = engine.recover().and_then(|()| engine.ensure_base_images());
@@ -191,6 +198,7 @@ impl Engine {
     /// store says), the last removed container (a diagram's memory). Syncing it cost two
     /// disk flushes per command that changed anything.
     pub fn end(&mut self) -> EngineResult<()> {
+        let records = self.write_pending_records();
         if self.runtime.wrote_state() {
             self.changed = true;
         }
@@ -204,7 +212,25 @@ impl Engine {
         self.changed = false;
         self.runtime.hold(false);
         self.lock = None;
-        result
+        records.and(result)
+    }
+
+    /// Writes the records `save_container` left for the end of the command, each as
+    /// durable as its container is (an `--rm` container's are volatile).
+    pub(crate) fn write_pending_records(&mut self) -> EngineResult<()> {
+        for id in std::mem::take(&mut self.pending_records) {
+            let Some(c) = self.containers.get(&id) else {
+                continue;
+            };
+            let path = self.container_dir(&id).join("config.v2.json");
+            let bytes = serde_json::to_vec(c).map_err(|e| EngineError::Corrupt {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            let durability = Durability::for_auto_remove(c.host_config.auto_remove);
+            self.store.write_atomic_as(&path, &bytes, durability)?;
+        }
+        Ok(())
     }
 
     /// This command changed the engine's state: engine.json is written at its end, so that
@@ -242,14 +268,10 @@ impl Engine {
 
     /// Writes a container's record (atomically; durably unless it is an `--rm` one) and
     /// keeps it in memory.
+    /// Records a container's new state: at once in memory, on disk when the command ends
+    /// (see `pending_records`).
     pub fn save_container(&mut self, c: Container) -> EngineResult<()> {
-        let path = self.container_dir(&c.id).join("config.v2.json");
-        let bytes = serde_json::to_vec(&c).map_err(|e| EngineError::Corrupt {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        let durability = Durability::for_auto_remove(c.host_config.auto_remove);
-        self.store.write_atomic_as(&path, &bytes, durability)?;
+        self.pending_records.insert(c.id.clone());
         self.containers.insert(c.id.clone(), c);
         self.mark_changed();
         Ok(())
@@ -429,6 +451,7 @@ impl Engine {
     /// containers/<id>, if it is still there.
     fn remove_container_dir(&mut self, id: &str) -> EngineResult<()> {
         self.rootfs_plans.get_mut().remove(id);
+        self.pending_records.remove(id);
         let dir = self.container_dir(id);
         match crate::store::remove_dir_forcing(&dir) {
             Ok(()) => {}

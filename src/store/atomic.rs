@@ -147,6 +147,8 @@ pub(super) fn medium_is_durable(root: &Path) -> bool {
     const RAMFS_MAGIC: i64 = 0x8584_58f6;
     match nix::sys::statfs::statfs(root) {
         Ok(st) => {
+            // The field's type is the platform's word (i64 here, i32 on 32-bit targets).
+            #[allow(clippy::unnecessary_cast)]
             let kind = st.filesystem_type().0 as i64;
             kind != TMPFS_MAGIC && kind != RAMFS_MAGIC
         }

@@ -134,40 +134,31 @@ fn open_creates_dockers_layout_and_refuses_other_backend() {
     );
 }
 
+/// Another store on `root` (as another process would open it) gets the lock only once
+/// `held` is dropped.
+fn assert_excludes_until_dropped(root: &Path, held: StoreLock) {
+    let path = root.to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let other = Store::open(&path, BackendKind::Sim).unwrap();
+        let _g = other.lock().unwrap();
+        tx.send(()).unwrap();
+    });
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_millis(200))
+            .is_err()
+    );
+    drop(held);
+    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+    waiter.join().unwrap();
+}
+
 #[test]
 fn lock_excludes_a_second_holder_until_dropped() {
     let (dir, store) = open_sim();
-    let guard = store.lock().unwrap();
-    let path = dir.path().to_path_buf();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let waiter = std::thread::spawn(move || {
-        let other = Store::open(&path, BackendKind::Sim).unwrap();
-        let _g = other.lock().unwrap();
-        tx.send(()).unwrap();
-    });
-    assert!(
-        rx.recv_timeout(std::time::Duration::from_millis(200))
-            .is_err()
-    );
-    drop(guard);
-    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
-    waiter.join().unwrap();
+    assert_excludes_until_dropped(dir.path(), store.lock().unwrap());
     // Taken again through the lock file the store keeps open, it still excludes.
-    let again = store.lock().unwrap();
-    let path = dir.path().to_path_buf();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let waiter = std::thread::spawn(move || {
-        let other = Store::open(&path, BackendKind::Sim).unwrap();
-        let _g = other.lock().unwrap();
-        tx.send(()).unwrap();
-    });
-    assert!(
-        rx.recv_timeout(std::time::Duration::from_millis(200))
-            .is_err()
-    );
-    drop(again);
-    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
-    waiter.join().unwrap();
+    assert_excludes_until_dropped(dir.path(), store.lock().unwrap());
 }
 
 #[test]

@@ -185,6 +185,18 @@ pub(crate) struct TmpDir {
 }
 
 impl TmpDir {
+    /// Renames the scratch dir itself to `dest`, its work done: nothing is left to remove.
+    pub fn rename_to(mut self, dest: &Path) -> StoreResult<()> {
+        let Some(path) = self.path.take() else {
+            return Ok(());
+        };
+        if let Err(e) = fs::rename(&path, dest) {
+            self.path = Some(path);
+            return Err(StoreError::io(dest, e));
+        }
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         self.path.as_deref().unwrap_or(Path::new(""))
     }

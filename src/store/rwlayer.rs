@@ -45,16 +45,19 @@ impl Store {
         let mount_id = self.new_cache_id(&format!("rw:{container_id}"));
         let init_id = format!("{mount_id}-init");
 
-        let scratch = self.scratch_dir()?;
-        let init_dir = scratch.path().join("init");
+        // Each dir is made in tmp/ and renamed into place whole, init and rw before the
+        // registration that names them (a crash leaves unregistered dirs, swept later).
+        let init_scratch = self.scratch_dir()?;
+        let init_dir = init_scratch.path().to_path_buf();
         write_init_layer(&init_dir, init)?;
         let init_link = self.new_short_link(&init_id);
         write(&init_dir.join("link"), init_link.as_bytes())?;
         if let Some(lower) = &image_lower {
             write(&init_dir.join("lower"), lower.as_bytes())?;
         }
-        let rw_dir = scratch.path().join("rw");
-        for d in [rw_dir.clone(), rw_dir.join("diff"), rw_dir.join("work")] {
+        let rw_scratch = self.scratch_dir()?;
+        let rw_dir = rw_scratch.path().to_path_buf();
+        for d in [rw_dir.join("diff"), rw_dir.join("work")] {
             fs::create_dir(&d).map_err(|e| StoreError::io(&d, e))?;
         }
         let rw_link = self.new_short_link(&mount_id);
@@ -64,8 +67,8 @@ impl Store {
             None => format!("l/{init_link}"),
         };
         write(&rw_dir.join("lower"), rw_lower.as_bytes())?;
-        let db = scratch.path().join("db");
-        fs::create_dir(&db).map_err(|e| StoreError::io(&db, e))?;
+        let db_scratch = self.scratch_dir()?;
+        let db = db_scratch.path().to_path_buf();
         write(&db.join("mount-id"), mount_id.as_bytes())?;
         write(&db.join("init-id"), init_id.as_bytes())?;
         if let Some(chain) = image_top_chain {
@@ -73,18 +76,15 @@ impl Store {
         }
 
         let overlay = self.overlay_root();
-        for (from, to) in [(&init_dir, &init_id), (&rw_dir, &mount_id)] {
-            let dest = overlay.join(to);
-            fs::rename(from, &dest).map_err(|e| StoreError::io(&dest, e))?;
-        }
+        init_scratch.rename_to(&overlay.join(&init_id))?;
+        rw_scratch.rename_to(&overlay.join(&mount_id))?;
         self.add_short_link(&init_link, &init_id)?;
         self.add_short_link(&rw_link, &mount_id)?;
         let registered = self.mounts_dir(container_id);
-        fs::rename(&db, &registered).map_err(|e| StoreError::io(&registered, e))?;
+        db_scratch.rename_to(&registered)?;
         if durability == Durability::Durable {
             self.sync_parent(&registered)?;
         }
-        drop(scratch);
         self.rootfs_plan(container_id)
     }
 
@@ -213,11 +213,11 @@ fn resolve_link(overlay: &Path, link: &str) -> StoreResult<PathBuf> {
     Ok(overlay.join(rel))
 }
 
+/// Fills the init layer's dir `dir` (made already).
 fn write_init_layer(dir: &Path, init: &InitFiles) -> StoreResult<()> {
     let diff = dir.join("diff");
     // Parents first, one mkdir each (every container makes these: no failed tries).
     for d in [
-        dir.to_path_buf(),
         diff.clone(),
         diff.join("dev"),
         diff.join("dev/pts"),
@@ -225,12 +225,7 @@ fn write_init_layer(dir: &Path, init: &InitFiles) -> StoreResult<()> {
         diff.join("etc"),
         dir.join("work"),
     ] {
-        match fs::create_dir(&d) {
-            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::io(&d, e));
-            }
-            _ => {}
-        }
+        fs::create_dir(&d).map_err(|e| StoreError::io(&d, e))?;
     }
     let files: [(&str, String, u32); 5] = [
         (".dockerenv", String::new(), 0o755),

@@ -2,6 +2,11 @@
 //! root each time (as `dockerlings replay` does), for a few rounds; prints commands per second.
 //! The root lives under $TMPDIR: run with TMPDIR=/dev/shm for tmpfs, a disk path for disk.
 //! `benches/run.sh` runs both and the start-up measurement.
+//!
+//! For finding what costs: ROUNDS=N; JOBS=N (workers for the second figure); ONLY=name
+//! (the transcripts whose file name holds it); PHASE=roots (fresh roots alone),
+//! commands (per transcript), slow (commands over 0.5 ms), verbs (time per verb; with
+//! MARK=1 a marker on stderr before each command, for `strace`), syncs (fsyncs per verb).
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -133,19 +133,9 @@ impl Store {
         mut file: File,
         path: &std::path::Path,
     ) -> StoreResult<LayerInfo> {
-        use sha2::{Digest, Sha256};
         use std::io::{Seek, SeekFrom};
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => hasher.update(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(StoreError::io(path, e)),
-            }
-        }
-        let diff_id = format!("sha256:{}", hex::encode(hasher.finalize()));
+        let diff_id =
+            crate::util::digest::stream_digest(&mut file).map_err(|e| StoreError::io(path, e))?;
         if let Ok(existing) = self.layer(&chain_id(parent_chain, &diff_id)) {
             return Ok(existing);
         }

@@ -1,5 +1,6 @@
 //! Small shared pieces: the clock, id generation, captured output.
 pub mod clock;
+pub mod digest;
 pub mod humanize;
 pub mod output;
 pub mod stdio;

@@ -202,22 +202,6 @@ fn read_json(dir: &Path, rel: &str) -> Result<(Vec<u8>, Value), ArchiveError> {
     Ok((bytes, value))
 }
 
-/// The sha256 of everything `r` yields.
-fn stream_digest(mut r: impl Read) -> io::Result<String> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; BLOB_BUFFER];
-    loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        h.update(&buf[..n]);
-    }
-    Ok(format!("sha256:{}", hex::encode(h.finalize())))
-}
-
 /// The layer blob at `path`, its compression told by its first bytes.
 fn layer_blob(path: &Path, file: &str) -> Result<ArchiveLayer, ArchiveError> {
     let mut magic = [0u8; 4];
@@ -275,7 +259,7 @@ fn verified(
         // (streamed, nothing kept) to check it before anything reaches the store.
         let actual = layer
             .open()
-            .and_then(stream_digest)
+            .and_then(crate::util::digest::stream_digest)
             .map_err(|e| match e.kind() {
                 io::ErrorKind::InvalidInput
                 | io::ErrorKind::InvalidData

@@ -74,10 +74,6 @@ pub struct Engine {
     changed: bool,
     /// engine.json, kept open between commands.
     meta_record: crate::store::HeldRecord,
-    /// Containers' rootfs plans, read once: a container's layers are fixed at create, and
-    /// every command asks for the live ones' (`refresh_all`). Cleared when the containers
-    /// are reloaded; a container's goes when it is removed.
-    rootfs_plans: std::cell::RefCell<BTreeMap<String, crate::backend::RootfsPlan>>,
     /// Containers whose record (config.v2.json) changed during this command and is written
     /// when it ends (`write_pending_records`): a `run` moves a container through three
     /// states in one command, and each synced write costs two disk flushes. Until then
@@ -108,7 +104,6 @@ impl Engine {
             seen_generation: u64::MAX,
             changed: false,
             meta_record,
-            rootfs_plans: Default::default(),
             pending_records: Default::default(),
         };
         engine.begin()?;
@@ -249,7 +244,6 @@ impl Engine {
 
     fn load_containers(&mut self) -> EngineResult<()> {
         self.containers.clear();
-        self.rootfs_plans.get_mut().clear();
         let dir = self.containers_dir();
         let entries = std::fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))?;
         for entry in entries {
@@ -300,17 +294,9 @@ impl Engine {
 
     /// What the backend needs to act on a container.
     pub fn launch_spec(&self, c: &Container) -> EngineResult<LaunchSpec> {
-        let cached = self.rootfs_plans.borrow().get(&c.id).cloned();
-        let rootfs = match cached {
-            Some(plan) => plan,
-            None => {
-                let plan = self.store.rootfs_plan(&c.id)?;
-                self.rootfs_plans
-                    .borrow_mut()
-                    .insert(c.id.clone(), plan.clone());
-                plan
-            }
-        };
+        // Read once and kept by the store (with the records it comes from): every command
+        // asks for the live containers' (`refresh_all`).
+        let rootfs = self.store.rootfs_plan(&c.id)?;
         let dir = self.container_dir(&c.id);
         Ok(LaunchSpec {
             id: c.id.clone(),
@@ -450,7 +436,6 @@ impl Engine {
 
     /// containers/<id>, if it is still there.
     fn remove_container_dir(&mut self, id: &str) -> EngineResult<()> {
-        self.rootfs_plans.get_mut().remove(id);
         self.pending_records.remove(id);
         let dir = self.container_dir(id);
         match crate::store::remove_dir_forcing(&dir) {

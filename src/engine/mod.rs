@@ -260,8 +260,6 @@ impl Engine {
         Ok(())
     }
 
-    /// Writes a container's record (atomically; durably unless it is an `--rm` one) and
-    /// keeps it in memory.
     /// Records a container's new state: at once in memory, on disk when the command ends
     /// (see `pending_records`).
     pub fn save_container(&mut self, c: Container) -> EngineResult<()> {

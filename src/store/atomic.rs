@@ -74,7 +74,7 @@ impl Store {
             Durability::Durable if !self.durable_medium => {
                 write_via(&tmp, path, bytes, Durability::Volatile)?;
                 // Counted as synced: the file and its directory (see `sync_file`).
-                SYNCS.with(|n| n.set(n.get() + 2));
+                count_syncs(2);
                 Ok(())
             }
             _ => write_via(&tmp, path, bytes, durability),
@@ -126,8 +126,12 @@ pub fn syncs_so_far() -> u64 {
     SYNCS.with(Cell::get)
 }
 
-pub(crate) fn fsync(file: &File, path: &Path) -> StoreResult<()> {
-    SYNCS.with(|n| n.set(n.get() + 1));
+fn count_syncs(n: u64) {
+    SYNCS.with(|s| s.set(s.get() + n));
+}
+
+fn fsync(file: &File, path: &Path) -> StoreResult<()> {
+    count_syncs(1);
     nix::unistd::fsync(file.as_fd()).map_err(|e| StoreError::io(path, e.into()))
 }
 
@@ -163,7 +167,7 @@ impl Store {
         if self.durable_medium {
             fsync(file, path)
         } else {
-            SYNCS.with(|n| n.set(n.get() + 1));
+            count_syncs(1);
             Ok(())
         }
     }
@@ -173,7 +177,7 @@ impl Store {
         if self.durable_medium {
             sync_parent(path)
         } else {
-            SYNCS.with(|n| n.set(n.get() + 1));
+            count_syncs(1);
             Ok(())
         }
     }
